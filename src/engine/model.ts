@@ -1,0 +1,64 @@
+import { CatalogEntry } from "../catalog/types";
+
+export type ChangeAction = "create" | "update" | "delete" | "replace" | "no-op" | "read";
+
+/** Where a resource was seen, and what its tool says about where it came from. */
+export interface Origin {
+  source: "terraform-plan" | "terraform-state" | "cdktf-synth" | "cdktf-aspect" | "pulumi" | "pulumi-export";
+  file?: string;
+  /** Terraform module the resource is in, with the module's source when the plan's configuration has it. */
+  module?: { address: string; source?: string };
+  /** CDKTF construct path (from `//` metadata, or the live tree in the aspect). */
+  constructPath?: string;
+  /**
+   * Ancestors, nearest first: Pulumi components (URN + type token) or CDKTF constructs
+   * (path + class name, known to the aspect).
+   */
+  parents?: { id: string; type: string }[];
+}
+
+/**
+ * The normalized model: one identity-relevant resource, whatever the tool. Property names are
+ * Terraform's (snake_case); Pulumi adapters convert bridged-provider inputs to them.
+ */
+export interface IdentityResource {
+  /** Terraform address, CDKTF logical address, or Pulumi URN. Unique within one evaluation. */
+  address: string;
+  /** The type as the tool names it (Terraform type or Pulumi token). */
+  nativeType: string;
+  entry: CatalogEntry;
+  action: ChangeAction;
+  /** Planned values (after), or current values for state, or the last values for a delete. */
+  props: Record<string, unknown>;
+  /** Values before the change, when the tool knows them (plans). */
+  before?: Record<string, unknown> | null;
+  /** Dot paths (`tags.nhi:owner`, `assume_role_policy`) whose value is unknown until apply. */
+  unknownPaths: string[];
+  /** Dot paths the tool marks sensitive; never printed. */
+  sensitivePaths: string[];
+  /** For each attribute, the addresses its configuration expression references (Terraform, CDKTF). */
+  propRefs?: Record<string, string[]>;
+  origin: Origin;
+}
+
+/** A Pulumi component (or CDKTF construct) instance with its declared inputs. */
+export interface ComponentRecord {
+  /** URN or construct path. */
+  id: string;
+  type: string;
+  inputs: Record<string, unknown>;
+  unknownPaths?: string[];
+  parents?: { id: string; type: string }[];
+}
+
+export interface EvaluationInput {
+  resources: IdentityResource[];
+  components?: ComponentRecord[];
+  /** Which resources the gate judges: only changes (plans), or everything (state, preview). */
+  scope?: "changes" | "all";
+  /** Human-readable names of the inputs (files), for the report. */
+  sources?: string[];
+}
+
+export const isUnknownAt = (r: IdentityResource, path: string): boolean =>
+  r.unknownPaths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));

@@ -1,0 +1,274 @@
+import { GateConfig } from "../spec/config";
+import { GovernedIdentitySpec, GovernedIdentitySpecShape, zodIssues } from "../spec/identity";
+import { TAG } from "../spec/tags";
+import { canonicalJson, normalizePolicy, PolicyParseError } from "../iam/policy";
+import { computeSeal } from "../render/seal";
+import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, secretName } from "../render/aws";
+import { ResourceGraph } from "./graph";
+import { ComponentRecord, IdentityResource, isUnknownAt } from "./model";
+import { tagsOf } from "./props";
+
+/** Type tokens of our own component; the first is current, the rest are accepted aliases. */
+export const GOVERNED_IDENTITY_TYPES = [GOVERNED_IDENTITY_TYPE, "nhi-governance:index:GovernedIdentity"];
+
+export type ProvenanceStatus = "governed" | "ungoverned" | "unverifiable";
+
+export interface IntegrityProblem {
+  /** Granular key for the finding id, e.g. `Seal::mismatch`, `Attachment::aws_iam_role_policy_attachment.x`. */
+  key: string;
+  message: string;
+  /** The field that could not be evaluated, for unknowns. */
+  field?: string;
+}
+
+export interface Provenance {
+  status: ProvenanceStatus;
+  via?: "seal" | "module" | "component" | "approved-construct" | "principal";
+  /** The construct, component, module or principal that governs this resource. */
+  by?: string;
+  /** One line: how provenance was decided. */
+  reason: string;
+  problems: IntegrityProblem[];
+}
+
+const SEALED_ROLE_FIELDS = ["name", "path", "tags", "assume_role_policy", "permissions_boundary", "max_session_duration"];
+const SEALED_USER_FIELDS = ["name", "path", "tags", "permissions_boundary"];
+
+function isRoleOrUser(r: IdentityResource): "role" | "user" | undefined {
+  if (r.entry.id === "aws_iam_role") return "role";
+  if (r.entry.id === "aws_iam_user") return "user";
+  return undefined;
+}
+
+function ownPolicyType(principal: "role" | "user") {
+  return principal === "role" ? "aws_iam_role_policy" : "aws_iam_user_policy";
+}
+
+/** The seal recomputed from what a principal actually has. */
+export function verifySeal(p: IdentityResource, graph: ResourceGraph): { ok: true } | { ok: false; problem: IntegrityProblem } {
+  const kind = isRoleOrUser(p) as "role" | "user";
+  const tags = tagsOf(p) ?? {};
+  const declared = tags[TAG.seal];
+  for (const f of kind === "role" ? SEALED_ROLE_FIELDS : SEALED_USER_FIELDS) {
+    if (isUnknownAt(p, f)) return { ok: false, problem: { key: `Unknown::${f}`, field: f, message: `cannot verify seal: ${f} is unknown until apply; render it from literal values so the gate can check it at plan time` } };
+  }
+  const own = graph.dependentsOf(p).filter((d) => d.entry.id === ownPolicyType(kind) && d.props.name === policyName({ name: String(p.props.name) }));
+  for (const d of own) {
+    if (isUnknownAt(d, "policy")) return { ok: false, problem: { key: "Unknown::policy", field: "policy", message: `cannot verify seal: the policy of ${d.address} is unknown until apply` } };
+  }
+  let actual: string;
+  try {
+    actual = computeSeal({
+      principalType: kind,
+      name: String(p.props.name ?? ""),
+      path: String(p.props.path ?? "/"),
+      tags,
+      trustPolicy: kind === "role" ? (p.props.assume_role_policy ?? null) : null,
+      permissionsBoundary: (p.props.permissions_boundary as string | undefined) ?? null,
+      maxSessionDuration: kind === "role" ? Number(p.props.max_session_duration ?? 3600) : null,
+      policies: own.map((d) => d.props.policy),
+    });
+  } catch (e) {
+    const msg = e instanceof PolicyParseError ? e.message : String(e);
+    return { ok: false, problem: { key: "Seal::unparsable", message: `cannot verify seal: ${msg}` } };
+  }
+  if (actual !== declared) {
+    return {
+      ok: false,
+      problem: {
+        key: "Seal::mismatch",
+        message: `the nhi:seal tag (${declared}) does not match the seal of the properties found (${actual}): its tags, trust policy, boundary, session duration or own policy were changed after the construct rendered them, or the tags were copied onto a hand-written ${kind}. Create it with GovernedIdentity and change it through the spec`,
+      },
+    };
+  }
+  return { ok: true };
+}
+
+/** Whether something hanging off a governed principal is part of what our constructs render for it. */
+function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource): IntegrityProblem | undefined {
+  const kind = isRoleOrUser(owner);
+  const tags = tagsOf(owner) ?? {};
+  const cred = tags[TAG.credential] ?? "unknown";
+  const ownerName = String(owner.props.name ?? owner.address);
+  switch (r.entry.id) {
+    case "aws_iam_role_policy":
+    case "aws_iam_user_policy":
+      if (kind && r.entry.id === ownPolicyType(kind) && r.props.name === policyName({ name: ownerName })) return undefined;
+      return { key: `Attachment::${r.address}`, message: `inline policy ${String(r.props.name ?? r.address)} on governed ${kind ?? "principal"} ${ownerName} is not part of its seal; widen access through the spec's access statements, not beside the construct` };
+    case "aws_iam_access_key":
+      if (cred === "static-key") return undefined;
+      return { key: `Credential::${r.address}`, message: `access key on governed identity ${ownerName}, whose spec allows credential "${cred}", not static keys; remove the key, or change the spec to static-key with a ttl and rotation` };
+    case "aws_iam_instance_profile":
+    case "aws_eks_pod_identity_association":
+      return kind === "role" ? undefined : { key: `Attachment::${r.address}`, message: `${r.entry.id} needs a role` };
+    default:
+      return { key: `Attachment::${r.address}`, message: `${r.entry.description} ${r.address} attaches to governed ${kind ?? "identity"} ${ownerName} outside its construct; what attaches to a governed identity must come from its spec` };
+  }
+}
+
+export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; error?: string; accessGracePeriodDays?: number } {
+  const raw = (comp.inputs.spec ?? comp.inputs) as Record<string, unknown>;
+  const parsed = GovernedIdentitySpecShape.safeParse(raw);
+  if (!parsed.success) return { error: zodIssues(parsed.error, raw).map((i) => `${i.path}: ${i.message}`).join("; ") };
+  if (!parsed.data.permissionsBoundary) return { error: "permissionsBoundary: missing in the declared spec" };
+  const grace = (comp.inputs.governance as { accessGracePeriodDays?: number } | undefined)?.accessGracePeriodDays;
+  return { spec: parsed.data as GovernedIdentitySpec, accessGracePeriodDays: typeof grace === "number" ? grace : undefined };
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+const samePolicy = (a: unknown, b: unknown) => {
+  try {
+    return same(normalizePolicy(a), normalizePolicy(b));
+  } catch {
+    return false;
+  }
+};
+
+/** Compare a child of a GovernedIdentity component with what the component's declared spec renders. */
+function checkAgainstRendered(r: IdentityResource, rendered: RenderedIdentity, comp: ComponentRecord): IntegrityProblem[] {
+  const problems: IntegrityProblem[] = [];
+  const unknown = (field: string) => ({ key: `Unknown::${field}`, field, message: `cannot compare ${field} with the declared spec of ${comp.id}: unknown until apply` });
+  const differ = (field: string, found: unknown, expected: unknown) => ({
+    key: `Drift::${field}`,
+    message: `${field} differs from what the declared spec of ${comp.id} renders: found ${JSON.stringify(found)}, expected ${JSON.stringify(expected)}; change the identity through its spec`,
+  });
+  const p = rendered.principal;
+  const kind = isRoleOrUser(r);
+  const fields: [string, unknown, (a: unknown, b: unknown) => boolean][] = [];
+  if (kind) {
+    if (kind !== p.type) return [{ key: `Child::${r.address}`, message: `${r.address} is an IAM ${kind}, but the declared spec of ${comp.id} renders an IAM ${p.type}` }];
+    fields.push(["name", p.name, same], ["path", p.path, same], ["tags", p.tags, same], ["permissions_boundary", p.permissionsBoundary, same]);
+    if (kind === "role") fields.push(["assume_role_policy", p.assumeRolePolicy, samePolicy], ["max_session_duration", p.maxSessionDuration, (a, b) => Number(a ?? 3600) === Number(b)]);
+  } else if (r.entry.id === ownPolicyType(p.type)) {
+    fields.push(["name", rendered.policy.name, same], ["policy", rendered.policy.document, samePolicy]);
+  } else if (r.entry.id === "aws_iam_access_key") {
+    if (rendered.credential.type !== "access-key") return [{ key: `Credential::${r.address}`, message: `access key under ${comp.id}, whose declared credential is ${rendered.principal.tags[TAG.credential]}, not static-key` }];
+  } else if (r.entry.id === "aws_secretsmanager_secret") {
+    if (rendered.credential.type !== "access-key" && rendered.credential.type !== "managed-secret") return [{ key: `Child::${r.address}`, message: `secret under ${comp.id}, whose declared credential needs none` }];
+    fields.push(["name", rendered.credential.secretName, same]);
+  } else if (r.entry.id === "aws_secretsmanager_secret_version") {
+    if (rendered.credential.type !== "access-key") return [{ key: `Child::${r.address}`, message: `secret version under ${comp.id}, whose declared credential stores none` }];
+  } else {
+    return [{ key: `Child::${r.address}`, message: `${r.entry.description} ${r.address} is under ${comp.id} but is not part of what its declared spec renders; a parent: option proves nothing` }];
+  }
+  for (const [field, expected, eq] of fields) {
+    if (isUnknownAt(r, field)) problems.push(unknown(field));
+    else if (!eq(r.props[field] ?? (field === "path" ? "/" : undefined), expected)) problems.push(differ(field, r.props[field], expected));
+  }
+  return problems;
+}
+
+function moduleApproved(r: IdentityResource, config: GateConfig): string | undefined {
+  const sources = r.origin.module?.source ? [r.origin.module.source] : [];
+  for (const s of sources) {
+    for (const pattern of config.approvedModuleSources) {
+      if (pattern.endsWith("*") ? s.startsWith(pattern.slice(0, -1)) : s === pattern || s.replace(/\/\/.*$/, "") === pattern) return s;
+    }
+  }
+  return undefined;
+}
+
+/** Decide provenance and integrity for every resource: DESIGN.md's first two questions. */
+export function resolveProvenance(graph: ResourceGraph, components: ComponentRecord[], config: GateConfig): Map<string, Provenance> {
+  const out = new Map<string, Provenance>();
+  const comps = new Map(components.map((c) => [c.id, c]));
+  const approvedTypes = new Set(config.approvedConstructs.map((a) => a.type));
+  const renderedCache = new Map<string, { rendered?: RenderedIdentity; error?: string }>();
+  const renderFor = (comp: ComponentRecord) => {
+    let hit = renderedCache.get(comp.id);
+    if (!hit) {
+      const { spec, error, accessGracePeriodDays } = componentSpec(comp);
+      hit = spec ? { rendered: renderIdentity(spec, { ...config, accessGracePeriodDays: accessGracePeriodDays ?? config.accessGracePeriodDays }, GOVERNED_IDENTITY_TYPE) } : { error };
+      renderedCache.set(comp.id, hit);
+    }
+    return hit;
+  };
+  const principalSlots = new Map<string, number>();
+
+  const decide = (r: IdentityResource, depth = 0): Provenance => {
+    const done = out.get(r.address);
+    if (done) return done;
+    let result: Provenance | undefined;
+    const parents = r.origin.parents ?? [];
+    const ours = parents.find((p) => GOVERNED_IDENTITY_TYPES.includes(p.type));
+    const approved = parents.find((p) => approvedTypes.has(p.type));
+    const sealed = isRoleOrUser(r) && tagsOf(r)?.[TAG.seal] !== undefined;
+    if (ours) {
+      const comp = comps.get(ours.id);
+      const problems: IntegrityProblem[] = [];
+      if (!comp) problems.push({ key: "Component::missing", message: `the parent GovernedIdentity ${ours.id} is not among the evaluated resources, so its declared spec cannot be compared` });
+      else {
+        const { rendered, error } = renderFor(comp);
+        if (!rendered) problems.push({ key: "Component::spec", message: `the declared spec of ${comp.id} is invalid: ${error}` });
+        else {
+          problems.push(...checkAgainstRendered(r, rendered, comp));
+          const slot = `${comp.id}|${r.entry.id}`;
+          const n = (principalSlots.get(slot) ?? 0) + 1;
+          principalSlots.set(slot, n);
+          if (n > 1) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}; a GovernedIdentity renders one` });
+        }
+      }
+      if (sealed && !problems.length) {
+        const seal = verifySeal(r, graph);
+        if (!seal.ok) problems.push(seal.problem);
+      }
+      result = problems.length
+        ? { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", problems, reason: `under GovernedIdentity ${ours.id}, but does not match its declared spec`, by: ours.id }
+        : { status: "governed", via: "component", by: ours.id, reason: `created by GovernedIdentity ${ours.id} as its declared spec renders`, problems: [] };
+    } else if (approved) {
+      const problems: IntegrityProblem[] = [];
+      if (sealed) {
+        const seal = verifySeal(r, graph);
+        if (!seal.ok) problems.push(seal.problem);
+      }
+      result = problems.length
+        ? { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", problems, by: approved.id, reason: `inside approved construct ${approved.type}, but its seal does not verify` }
+        : { status: "governed", via: "approved-construct", by: approved.id, reason: `inside approved construct ${approved.type} (${approved.id})`, problems: [] };
+    } else if (moduleApproved(r, config)) {
+      result = { status: "governed", via: "module", by: r.origin.module?.address, reason: `from approved module ${moduleApproved(r, config)}`, problems: [] };
+    } else if (sealed) {
+      const seal = verifySeal(r, graph);
+      const governedBy = tagsOf(r)?.[TAG.governedBy] ?? "";
+      if (seal.ok && !GOVERNED_IDENTITY_TYPES.includes(governedBy) && !approvedTypes.has(governedBy)) {
+        result = { status: "ungoverned", reason: "sealed, but by an unknown construct", problems: [{ key: "Seal::governed-by", message: `nhi:governed-by is "${governedBy}", which is neither GovernedIdentity nor an approved construct type in the gate config` }] };
+      } else if (seal.ok) result = { status: "governed", via: "seal", by: r.address, reason: `seal verified against its properties (${governedBy})`, problems: [] };
+      else result = { status: seal.problem.field ? "unverifiable" : "ungoverned", reason: "carries a seal that does not verify", problems: [seal.problem] };
+    } else if (r.entry.id === "aws_secretsmanager_secret") {
+      const owner = graph.resources.find((p) => isRoleOrUser(p) && r.props.name === secretName({ name: String(p.props.name) }));
+      const ownerProv = owner && depth < 8 ? decide(owner, depth + 1) : undefined;
+      const cred = owner ? tagsOf(owner)?.[TAG.credential] : undefined;
+      if (owner && ownerProv?.status === "governed" && (cred === "static-key" || cred === "managed-secret")) {
+        result = { status: "governed", via: "principal", by: owner.address, reason: `the ${cred} secret of governed identity ${owner.address}`, problems: [] };
+      }
+    } else {
+      const links = graph.links(r);
+      if (links.length) {
+        const problems: IntegrityProblem[] = [];
+        let governedBy: string | undefined;
+        for (const link of links) {
+          if (link.unknown) problems.push({ key: `Unknown::${link.field}`, field: link.field, message: `cannot evaluate ${link.field}: unknown until apply and not a reference to a resource in this plan` });
+          for (const ext of link.external) problems.push({ key: `External::${link.field}`, message: `${link.field} names ${ext}, which is not created by a governed construct in this plan or stack` });
+          for (const t of link.targets) {
+            const tp = depth < 8 ? decide(t, depth + 1) : undefined;
+            if (tp?.status !== "governed") {
+              problems.push({ key: `Owner::${t.address}`, message: `${link.field} points at ${t.address}, which is not governed` });
+              continue;
+            }
+            const bad = isRoleOrUser(t) ? allowedOnPrincipal(r, t) : undefined;
+            if (bad) problems.push(bad);
+            else governedBy = t.address;
+          }
+        }
+        if (!problems.length && governedBy) result = { status: "governed", via: "principal", by: governedBy, reason: `part of governed identity ${governedBy}`, problems: [] };
+        else if (problems.length) result = { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", reason: "attached to an identity it is not part of", problems };
+      }
+    }
+    result ??= { status: "ungoverned", reason: "created outside a governed construct or approved module", problems: [] };
+    out.set(r.address, result);
+    return result;
+  };
+  // Principals first, so that what hangs off them can ask.
+  for (const r of graph.resources) if (r.entry.kind === "principal") decide(r);
+  for (const r of graph.resources) decide(r);
+  return out;
+}

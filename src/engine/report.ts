@@ -1,0 +1,64 @@
+import { IdentityKind } from "../catalog/types";
+import { Severity } from "../spec/config";
+import { Exemption } from "../spec/exemptions";
+import { Controls } from "../rules/rule";
+import { ChangeAction, Origin } from "./model";
+import { ProvenanceStatus } from "./provenance";
+
+export interface Finding {
+  ruleId: string;
+  /** Rule id plus the granular key: `NHI-GOV-005[Action::iam:*]`. Stable across runs. */
+  findingId: string;
+  title: string;
+  severity: Severity;
+  address: string;
+  resourceType: string;
+  message: string;
+  controls: Controls;
+  field?: string;
+  /** Set when an exemption suppresses the finding (it then does not fail the gate). */
+  exemptedBy?: { ticket: string; owner: string; expires: string; reason: string };
+}
+
+export interface ResourceSummary {
+  address: string;
+  type: string;
+  kind: IdentityKind;
+  action: ChangeAction;
+  governed: ProvenanceStatus;
+  via?: string;
+  by?: string;
+  reason: string;
+  judged: boolean;
+  origin: Origin;
+}
+
+export interface ExemptionRecord extends Exemption {
+  status: "used" | "expired" | "expiring" | "stale" | "invalid";
+  matched: string[];
+  note?: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: "nhi-governance"; version: string };
+  /** The clock the evaluation used (ISO 8601). */
+  evaluatedAt: string;
+  sources: string[];
+  failOn: Severity;
+  passed: boolean;
+  summary: {
+    resources: number;
+    judged: number;
+    governed: number;
+    ungoverned: number;
+    unverifiable: number;
+    findings: number;
+    exempted: number;
+    bySeverity: Record<Severity, number>;
+  };
+  resources: ResourceSummary[];
+  /** Every finding, exempted ones included (marked), sorted by address then finding id. */
+  findings: Finding[];
+  exemptions: ExemptionRecord[];
+}

@@ -1,0 +1,101 @@
+/**
+ * IAM policy documents: parsing (from a JSON string or an object) and a normal form in which
+ * single values and one-element lists, key order and list order do not matter.
+ */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export interface NormalStatement {
+  Sid?: string;
+  Effect: string;
+  Action?: string[];
+  NotAction?: string[];
+  Resource?: string[];
+  NotResource?: string[];
+  Principal?: "*" | Record<string, string[]>;
+  NotPrincipal?: "*" | Record<string, string[]>;
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+export interface NormalPolicy {
+  Version?: string;
+  Statement: NormalStatement[];
+}
+
+export class PolicyParseError extends Error {}
+
+const asList = (v: unknown): string[] => {
+  const list = Array.isArray(v) ? v : [v];
+  return [...new Set(list.map((x) => String(x)))].sort();
+};
+
+function normalPrincipal(p: unknown): "*" | Record<string, string[]> {
+  if (p === "*") return "*";
+  if (!p || typeof p !== "object" || Array.isArray(p)) throw new PolicyParseError(`Principal must be "*" or an object, got ${JSON.stringify(p)}`);
+  const out: Record<string, string[]> = {};
+  for (const k of Object.keys(p).sort()) out[k] = asList((p as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** Parse and normalize a policy document given as a JSON string or an object. Throws PolicyParseError. */
+export function normalizePolicy(doc: unknown): NormalPolicy {
+  let obj: unknown = doc;
+  if (typeof doc === "string") {
+    try {
+      obj = JSON.parse(doc);
+    } catch (e) {
+      throw new PolicyParseError(`policy document is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (!obj || typeof obj !== "object" || Array.isArray(obj)) throw new PolicyParseError("policy document must be a JSON object");
+  const o = obj as Record<string, unknown>;
+  if (o.Statement === undefined) throw new PolicyParseError("policy document has no Statement");
+  const raw = Array.isArray(o.Statement) ? o.Statement : [o.Statement];
+  const statements = raw.map((s, i) => {
+    if (!s || typeof s !== "object" || Array.isArray(s)) throw new PolicyParseError(`Statement[${i}] must be an object`);
+    const st = s as Record<string, unknown>;
+    const out: NormalStatement = { Effect: String(st.Effect ?? "") };
+    if (st.Sid !== undefined && st.Sid !== "") out.Sid = String(st.Sid);
+    for (const key of ["Action", "NotAction"] as const) if (st[key] !== undefined) out[key] = asList(st[key]).map((a) => a.toLowerCase());
+    for (const key of ["Resource", "NotResource"] as const) if (st[key] !== undefined) out[key] = asList(st[key]);
+    if (st.Principal !== undefined) out.Principal = normalPrincipal(st.Principal);
+    if (st.NotPrincipal !== undefined) out.NotPrincipal = normalPrincipal(st.NotPrincipal);
+    if (st.Condition !== undefined) {
+      if (!st.Condition || typeof st.Condition !== "object") throw new PolicyParseError(`Statement[${i}].Condition must be an object`);
+      const cond: Record<string, Record<string, string[]>> = {};
+      for (const op of Object.keys(st.Condition).sort()) {
+        const block = (st.Condition as Record<string, unknown>)[op];
+        if (!block || typeof block !== "object") throw new PolicyParseError(`Statement[${i}].Condition.${op} must be an object`);
+        cond[op] = {};
+        for (const key of Object.keys(block).sort()) cond[op][key] = asList((block as Record<string, unknown>)[key]);
+      }
+      out.Condition = cond;
+    }
+    return out;
+  });
+  const result: NormalPolicy = { Statement: statements.sort((a, b) => cmp(canonicalJson(a), canonicalJson(b))) };
+  if (o.Version !== undefined) result.Version = String(o.Version);
+  return result;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** JSON with object keys sorted at every depth and no whitespace. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const keys = Object.keys(value as object)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+}
+
+/** Condition keys are case-insensitive in IAM; look one up ignoring case. */
+export function conditionValues(st: NormalStatement, operatorPattern: RegExp, key: string): string[] | undefined {
+  if (!st.Condition) return undefined;
+  let found: string[] | undefined;
+  for (const [op, block] of Object.entries(st.Condition)) {
+    if (!operatorPattern.test(op)) continue;
+    for (const [k, values] of Object.entries(block)) if (k.toLowerCase() === key.toLowerCase()) found = [...(found ?? []), ...values];
+  }
+  return found;
+}

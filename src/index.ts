@@ -1,0 +1,24 @@
+/**
+ * nhi-governance: the governance engine. Imports no IaC SDK (cdktf, constructs, Pulumi), so
+ * the CLI starts fast and runs anywhere.
+ */
+export * from "./spec/config";
+export * from "./spec/duration";
+export * from "./spec/identity";
+export * from "./spec/tags";
+export * from "./spec/exemptions";
+export * from "./catalog";
+export * from "./iam/policy";
+export * from "./render/seal";
+export * from "./render/aws";
+export * from "./engine/clock";
+export * from "./engine/model";
+export * from "./engine/graph";
+export * from "./engine/provenance";
+export * from "./engine/report";
+export * from "./engine/evaluate";
+export * from "./engine/props";
+export * from "./rules/rule";
+export { RULES } from "./rules/registry";
+export { ENGINE_FINDINGS } from "./rules/engine-findings";
+export { VERSION } from "./version";

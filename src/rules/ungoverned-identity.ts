@@ -1,0 +1,21 @@
+import { defineRule, fail, pass } from "./rule";
+
+export const ungovernedIdentity = defineRule({
+  id: "NHI-GOV-001",
+  title: "Identity created outside a governed construct",
+  severity: "high",
+  controls: { owasp: ["NHI1", "NHI6"], nistCsf: ["PR.AA-01", "ID.AM-08"] },
+  rationale:
+    "Every non-human identity needs an owner, a purpose, a credential policy and an end. Identities created with raw provider resources have none of these and are the ones nobody offboards.",
+  remediation:
+    "Create the identity with GovernedIdentity (nhi-governance/cdktf or nhi-governance/pulumi), a platform team's approved construct, or an approved module source listed in the gate config.",
+  appliesTo: {},
+  check(r, ctx) {
+    const p = ctx.provenance(r);
+    // Claims of provenance that do not hold are integrity findings (NHI-GOV-002), not this one.
+    if (p.status === "governed" || p.problems.length) return pass();
+    return fail({
+      message: `${r.entry.description} ${r.address} is created outside a governed construct (${p.reason}). Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated`,
+    });
+  },
+});

@@ -1,0 +1,2 @@
+export { resource, renderedResources } from "./resources";
+export { fixedClock } from "../engine/clock";
