@@ -18,6 +18,8 @@ export * from "./engine/provenance";
 export * from "./engine/report";
 export * from "./engine/evaluate";
 export * from "./engine/props";
+export * from "./engine/inventory";
+export * from "./engine/ledger";
 export * from "./rules/rule";
 export { RULES } from "./rules/registry";
 export { ENGINE_FINDINGS } from "./rules/engine-findings";

@@ -1,0 +1,84 @@
+import { buildInventory } from "../../src/engine/inventory";
+import { compareGrants, ciContext, ledgerEvents } from "../../src/engine/ledger";
+import { renderIdentity } from "../../src/render/aws";
+import { renderedResources, resource } from "../../src/testing/resources";
+import { TAG } from "../../src/spec/tags";
+import { clock, inDays, spec, NOW } from "../helpers";
+import { addDays } from "../../src/engine/clock";
+
+// A tiny expander for the tests: real runs pass the IAM-data expansion.
+const expand = (p: string) => (p.endsWith("*") ? ["s3:getobject", "s3:putobject", "s3:deleteobject"].filter((a) => a.startsWith(p.slice(0, -1).toLowerCase())) : [p.toLowerCase()]);
+const doc = (actions: string[], resource = "arn:aws:s3:::b/*") => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] });
+
+describe("inventory", () => {
+  it("lists governed and ungoverned identities with their lifecycle data, and the sections", () => {
+    const governed = renderedResources(renderIdentity(spec({ name: "legacy", credential: { kind: "static-key", ttl: "P90D", rotation: "P30D" }, trust: undefined })));
+    const overdueTags = { ...renderIdentity(spec()).principal.tags, [TAG.recertifyBy]: "2026-01-01" };
+    const inventory = buildInventory(
+      [
+        {
+          resources: [
+            ...governed,
+            resource("aws_iam_role", "aws_iam_role.overdue", { name: "old", tags: overdueTags }, { action: "no-op" }),
+            resource("aws_iam_role", "aws_iam_role.nobody", { name: "nobody", tags: {} }, { action: "no-op" }),
+            resource("aws_iam_access_key", "aws_iam_access_key.old", { user: "ghost", create_date: addDays(NOW, -200).toISOString() }, { action: "no-op" }),
+          ],
+        },
+      ],
+      { clock },
+    );
+    const user = inventory.identities.find((i) => i.address === "aws_iam_user.gov");
+    expect(user).toMatchObject({ owner: "@acme/payments", credential: "static-key", ttl: "P90D", rotation: "P30D", governed: "governed", recertifyBy: inDays(90) });
+    const key = inventory.identities.find((i) => i.address === "aws_iam_access_key.gov");
+    expect(key).toMatchObject({ principal: "aws_iam_user.gov", owner: "@acme/payments", governed: "governed" });
+    expect(inventory.overdueRecertifications.map((i) => i.address)).toEqual(["aws_iam_role.overdue"]);
+    expect(inventory.withoutOwner.map((i) => i.address)).toEqual(["aws_iam_role.nobody"]);
+    expect(inventory.credentialsPastTtl.map((i) => i.address)).toEqual(["aws_iam_access_key.old"]);
+    expect(inventory.orphanedCredentials.map((i) => i.address)).toEqual(["aws_iam_access_key.old"]);
+  });
+
+  it("reports a credential whose principal is being deleted as orphaned", () => {
+    const inventory = buildInventory(
+      [{ resources: [resource("aws_iam_user", "aws_iam_user.u", { name: "u" }, { action: "delete" }), resource("aws_iam_access_key", "aws_iam_access_key.k", { user: "u" }, { action: "no-op" })] }],
+      { clock },
+    );
+    expect(inventory.orphanedCredentials.map((i) => i.address)).toEqual(["aws_iam_access_key.k"]);
+  });
+});
+
+describe("ledger", () => {
+  it("compares policies by what they grant, not by string", () => {
+    expect(compareGrants(doc(["s3:GetObject"]), doc(["s3:Get*"]), expand)).toEqual({ widened: [], narrowed: [] });
+    expect(compareGrants(doc(["s3:GetObject"]), doc(["s3:*"]), expand)).toEqual({ widened: ["s3:deleteobject on arn:aws:s3:::b/*", "s3:putobject on arn:aws:s3:::b/*"], narrowed: [] });
+    expect(compareGrants(doc(["s3:*"]), doc(["s3:GetObject"]), expand).narrowed).toHaveLength(2);
+    expect(compareGrants(doc(["s3:GetObject"], "arn:aws:s3:::b/*"), doc(["s3:GetObject"], "arn:aws:s3:::b/x"), expand)).toEqual({ widened: [], narrowed: ["s3:getobject on arn:aws:s3:::b/*"] });
+  });
+
+  it("records issued, rotated, widened, recertified and offboarded events with CI context", () => {
+    const events = ledgerEvents(
+      {
+        resources: [
+          resource("aws_iam_role", "aws_iam_role.new", { name: "new" }),
+          resource("aws_iam_access_key", "aws_iam_access_key.k", { user: "u" }, { action: "replace" }),
+          resource("aws_iam_role_policy", "aws_iam_role_policy.p", { name: "p", role: "r", policy: doc(["s3:*"]) }, { action: "update", before: { policy: doc(["s3:GetObject"]) } }),
+          resource("aws_iam_role", "aws_iam_role.r", { name: "r", tags: { [TAG.recertifyBy]: inDays(90) } }, { action: "update", before: { tags: { [TAG.recertifyBy]: inDays(3) } } }),
+          resource("aws_iam_user", "aws_iam_user.gone", { name: "gone" }, { action: "delete" }),
+        ],
+      },
+      { clock, source: "plan.json", env: { GITHUB_SHA: "abc123", GITHUB_RUN_ID: "42", GITHUB_REPOSITORY: "acme/infra" }, expand },
+    );
+    expect(events.map((e) => `${e.event} ${e.address}`)).toEqual([
+      "rotated aws_iam_access_key.k",
+      "issued aws_iam_role.new",
+      "recertified aws_iam_role.r",
+      "scope-widened aws_iam_role_policy.p",
+      "offboarded aws_iam_user.gone",
+    ]);
+    expect(events[0]).toMatchObject({ time: NOW.toISOString(), source: "plan.json", commit: "abc123", runId: "42", repository: "acme/infra" });
+    expect(events.find((e) => e.event === "scope-widened")?.principal).toBe("aws_iam_role.r");
+  });
+
+  it("reads GitLab's variables too", () => {
+    expect(ciContext({ CI_COMMIT_SHA: "def", CI_PIPELINE_ID: "7", CI_PROJECT_PATH: "g/p" })).toEqual({ commit: "def", runId: "7", repository: "g/p" });
+  });
+});
