@@ -1,0 +1,15 @@
+/**
+ * nhi-governance/cdktf: GovernedIdentity (a governed AWS non-human identity from one spec) and
+ * NhiGovernance (the synth-time gate, a cdktf aspect). Works with cdktf >= 0.21 and
+ * @cdktf/provider-aws >= 21; see docs/cdktf.md for CDK Terrain (cdktn).
+ */
+export { GovernedIdentity } from "./governed-identity";
+export type { GovernedIdentityProps, GovernedIdentityOptions } from "./governed-identity";
+export { NhiGovernance, collect } from "./governance";
+export type { EnforceOptions } from "./governance";
+export { MAPPED_TYPES } from "./provider";
+export type { IdentityResources } from "./provider";
+export { identityResourcesFromTerraformJson, identityResourceFromBlock, resourceBlocks, splitAttributes, referencesIn, metadataPath } from "./terraform-json";
+export { SpecValidationError } from "../../src/spec/identity";
+export type { GovernedIdentitySpecInput, StatementInput } from "../../src/spec/identity";
+export type { GateConfigInput } from "../../src/spec/config";

@@ -1,0 +1,130 @@
+/**
+ * The one module that touches provider classes: maps a RenderedIdentity (src/render/aws.ts)
+ * onto `@cdktf/provider-aws` and `@cdktf/provider-time` resources. Supporting CDK Terrain
+ * (`cdktn`) or a new provider major version is a change here (and the `cdktf` core imports in
+ * governed-identity.ts and governance.ts), nothing else.
+ *
+ * Deep imports only: the package root of @cdktf/provider-aws loads every resource class
+ * (seconds and hundreds of MB).
+ *
+ * Every sealed field is a literal known at plan time (names, path, tags, the trust policy and
+ * the policy document as JSON strings, the boundary, the session duration), so a gate can
+ * recompute the seal from the synthesized JSON or the plan. The only references are the
+ * owner links (`role`, `user`, `secret_id`), which the gates follow as `${aws_iam_role.x.name}`.
+ */
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
+import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { Rotating } from "@cdktf/provider-time/lib/rotating";
+import { RenderedIdentity } from "../../src/render/aws";
+
+export interface IdentityResources {
+  principal: IamRole | IamUser;
+  policy: IamRolePolicy | IamUserPolicy;
+  secret?: SecretsmanagerSecret;
+  secretRotation?: SecretsmanagerSecretRotation;
+  rotation?: Rotating;
+  accessKey?: IamAccessKey;
+  secretVersion?: SecretsmanagerSecretVersion;
+  reminder?: SchedulerSchedule;
+}
+
+export interface MappingOptions {
+  /** Role EventBridge Scheduler assumes to publish the reminder to SNS (needed with a reminder). */
+  reminderRoleArn?: string;
+}
+
+/** Terraform resource types this module creates, by what they are for. */
+export const MAPPED_TYPES = {
+  role: IamRole.tfResourceType,
+  user: IamUser.tfResourceType,
+  rolePolicy: IamRolePolicy.tfResourceType,
+  userPolicy: IamUserPolicy.tfResourceType,
+  accessKey: IamAccessKey.tfResourceType,
+  secret: SecretsmanagerSecret.tfResourceType,
+  secretVersion: SecretsmanagerSecretVersion.tfResourceType,
+  secretRotation: SecretsmanagerSecretRotation.tfResourceType,
+  schedule: SchedulerSchedule.tfResourceType,
+  rotating: Rotating.tfResourceType,
+} as const;
+
+const json = (doc: unknown) => JSON.stringify(doc);
+
+/** Create the resources of one governed identity under `scope`. */
+export function createIdentityResources(scope: Construct, r: RenderedIdentity, options: MappingOptions = {}): IdentityResources {
+  const p = r.principal;
+  let out: IdentityResources;
+  if (p.type === "role") {
+    const role = new IamRole(scope, "role", {
+      name: p.name,
+      path: p.path,
+      assumeRolePolicy: json(p.assumeRolePolicy),
+      permissionsBoundary: p.permissionsBoundary,
+      maxSessionDuration: p.maxSessionDuration,
+      tags: { ...p.tags },
+    });
+    const policy = new IamRolePolicy(scope, "policy", { name: r.policy.name, role: role.name, policy: json(r.policy.document) });
+    out = { principal: role, policy };
+  } else {
+    const user = new IamUser(scope, "user", { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } });
+    const policy = new IamUserPolicy(scope, "policy", { name: r.policy.name, user: user.name, policy: json(r.policy.document) });
+    out = { principal: user, policy };
+  }
+
+  const c = r.credential;
+  if (c.type === "managed-secret") {
+    out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
+    out.secretRotation = new SecretsmanagerSecretRotation(scope, "secret-rotation", {
+      secretId: out.secret.id,
+      rotationLambdaArn: c.rotationLambdaArn,
+      rotationRules: { automaticallyAfterDays: c.rotationDays },
+    });
+  } else if (c.type === "access-key") {
+    /*
+     * The key is replaced when time_rotating is replaced. Known cases where it does NOT rotate
+     * (see docs/cdktf.md): time_rotating only rotates when a plan/apply runs after its
+     * rotation_rfc3339, so a stack nobody applies keeps its key (the gate's TTL rules and the
+     * nhi:ttl tag catch that); changing rotation_days does not move an existing rotation time
+     * until the next rotation; removing the resource from state (or importing it) resets the
+     * clock. No pgp_key: the secret goes straight to Secrets Manager, never to an output, but
+     * it is in Terraform state: keep state encrypted and access-controlled. The stack needs
+     * the hashicorp/time provider (Terraform infers it; add a TimeProvider to pin a version).
+     */
+    out.rotation = new Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
+    out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [out.rotation] } });
+    out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
+    out.secretVersion = new SecretsmanagerSecretVersion(scope, "secret-version", {
+      secretId: out.secret.id,
+      secretString: Fn.jsonencode({ access_key_id: out.accessKey.id, secret_access_key: out.accessKey.secret }),
+    });
+  }
+
+  if (r.reminder) {
+    if (!options.reminderRoleArn) throw new Error("reminderRoleArn is required with recertificationReminder");
+    out.reminder = new SchedulerSchedule(scope, "recertification-reminder", {
+      name: r.reminder.name,
+      scheduleExpression: `at(${r.reminder.at})`,
+      scheduleExpressionTimezone: "UTC",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: { arn: r.reminder.snsTopicArn, roleArn: options.reminderRoleArn, input: r.reminder.message },
+    });
+  }
+  return out;
+}
+
+/** Bring the sealed properties up to date after the spec changed (addToPolicy, grantAssume). */
+export function applyRendered(res: IdentityResources, r: RenderedIdentity): void {
+  const p = r.principal;
+  res.principal.tags = { ...p.tags };
+  if (res.principal instanceof IamRole) res.principal.assumeRolePolicy = json(p.assumeRolePolicy);
+  res.policy.policy = json(r.policy.document);
+  if (res.secret) res.secret.tags = { ...p.tags };
+}
