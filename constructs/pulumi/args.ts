@@ -1,0 +1,166 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { GateConfigInput } from "../../src/spec/config";
+import type { GovernedIdentitySpecInput } from "../../src/spec/identity";
+
+/*
+ * The component's arguments as plain, documented TypeScript interfaces (no zod types, no
+ * unions of object shapes), so that a schema inferred from them (a Pulumi component provider)
+ * carries every field, its description and the required ones. The spec schema in
+ * src/spec/identity.ts stays the one validator; the checks at the bottom of this file fail to
+ * compile when these interfaces and the spec drift apart.
+ *
+ * Why the spec fields are plain values and not `pulumi.Input`s: every spec field either feeds
+ * the seal (name, path, lifecycle tags, trust policy, boundary, session duration, access) or is
+ * part of the declared spec that the component registers as its own input and that the policy
+ * pack re-renders at `pulumi preview`. A value unknown until apply there could not be validated
+ * at construction, sealed, or compared by the gate: every preview would report "cannot
+ * evaluate". The only Pulumi input is `reminderRoleArn`, which is outside the spec.
+ */
+
+/** How the identity authenticates, most preferred first. */
+export type CredentialKind = "federated" | "ephemeral" | "managed-secret" | "static-key";
+/** Who may assume the role. */
+export type TrustKind = "github-oidc" | "aws-service" | "aws-role" | "eks-pod-identity";
+
+/** One IAM statement the identity may use. The renderer adds a time-bound `aws:CurrentTime` condition. */
+export interface StatementArgs {
+  /** Statement id (alphanumeric). @default "Access<index>" */
+  sid?: string;
+  /** @default "Allow" */
+  effect?: "Allow" | "Deny";
+  /** IAM actions such as `s3:GetObject` (at least one). */
+  actions: string[];
+  /** Resource ARNs (at least one). */
+  resources: string[];
+  /** IAM condition blocks: operator -> key -> value(s). */
+  conditions?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * Who may assume the role. `kind` selects which of the other fields apply; a field that does not
+ * belong to the kind is rejected at construction.
+ */
+export interface TrustArgs {
+  kind: TrustKind;
+  /** github-oidc: `owner/repo`, no wildcards. */
+  repository?: string;
+  /** github-oidc: an exact ref such as `refs/heads/main` (give this or `environment`). */
+  ref?: string;
+  /** github-oidc: a GitHub deployment environment (give this or `ref`). */
+  environment?: string;
+  /** github-oidc: ARN of the account's token.actions.githubusercontent.com OIDC provider. */
+  oidcProviderArn?: string;
+  /** aws-service: service principal such as `lambda.amazonaws.com`. */
+  service?: string;
+  /** aws-service: restrict to this source account (`aws:SourceAccount`). @default - any account */
+  sourceAccount?: string;
+  /** aws-role: ARN of the role allowed to assume this one (not an account root). */
+  roleArn?: string;
+  /** aws-role: required `sts:ExternalId`, for a third party. @default - none */
+  externalId?: string;
+  /** eks-pod-identity: cluster name. */
+  clusterName?: string;
+  /** eks-pod-identity: Kubernetes namespace. */
+  namespace?: string;
+  /** eks-pod-identity: Kubernetes service account. */
+  serviceAccount?: string;
+}
+
+/**
+ * How the identity authenticates. `kind` selects which of the other fields apply:
+ * federated / ephemeral: `maxSessionDuration`; managed-secret: `maxSessionDuration`, `rotation`,
+ * `rotationLambdaArn`; static-key (an IAM user with an access key): `ttl`, `rotation`.
+ */
+export interface CredentialArgs {
+  kind: CredentialKind;
+  /** Role session length, ISO 8601 (PT1H..PT12H, at most the gate config's maxSessionDuration). @default "PT1H" */
+  maxSessionDuration?: string;
+  /** managed-secret, static-key: rotation period, ISO 8601 such as `P30D`. */
+  rotation?: string;
+  /** managed-secret: ARN of the Lambda function that rotates the secret (a literal ARN, see above). */
+  rotationLambdaArn?: string;
+  /** static-key: longest life of a key, ISO 8601 such as `P90D` (at most the gate config's maxCredentialTtl). */
+  ttl?: string;
+}
+
+/** A break-glass identity: a short life and a ticket. */
+export interface EmergencyArgs {
+  /** Date (YYYY-MM-DD) the identity expires; at most the gate config's maxEmergencyDuration ahead. */
+  expires: string;
+  /** The incident or change ticket. */
+  ticket: string;
+}
+
+/** Notify the owner before the recertification date (EventBridge Scheduler one-time schedule -> SNS). */
+export interface RecertificationReminderArgs {
+  /** SNS topic the reminder is published to. */
+  snsTopicArn: string;
+  /** Days before `recertifyBy` (1..90). @default 14 */
+  daysBefore?: number;
+}
+
+/** The governed identity spec (the same fields as `GovernedIdentitySpec`, as plain values). */
+export interface GovernedIdentitySpecArgs {
+  /** IAM role (or user) name: 1-64 characters from letters, digits and +=,.@_-. */
+  name: string;
+  /** The team or person accountable for this identity (`@acme/payments`). */
+  owner: string;
+  /** What the identity is for, in words (at least 10 characters). */
+  purpose: string;
+  /** Deployment environment, one of the gate config's environments. */
+  environment: string;
+  /** Where the identity is recorded: a ticket, CMDB id or URL. */
+  systemOfRecord: string;
+  /** When the identity is retired: a condition or a date. */
+  retirement: string;
+  /** What runs as this identity (a service, pipeline or job). */
+  workload: string;
+  /** The IAM statements the identity may use (at least one). */
+  access: StatementArgs[];
+  /** Permissions boundary ARN. @default - the gate config's defaultPermissionsBoundary */
+  permissionsBoundary?: string;
+  /** Who may assume the role. Omit only for `static-key` credentials (an IAM user). */
+  trust?: TrustArgs;
+  /** How the identity authenticates. */
+  credential: CredentialArgs;
+  /** Date (YYYY-MM-DD) by which the owner must recertify; within the gate config's recertification window. */
+  recertifyBy: string;
+  /** Break-glass identity. @default - not an emergency identity */
+  emergency?: EmergencyArgs;
+  /** Reminder before the recertification date. @default - no reminder */
+  recertificationReminder?: RecertificationReminderArgs;
+  /** IAM path. @default "/nhi/" */
+  path?: string;
+}
+
+/** Arguments of `GovernedIdentity`: the spec, plus options that are not part of it. */
+export interface GovernedIdentityArgs extends GovernedIdentitySpecArgs {
+  /**
+   * Gate configuration the spec is validated and rendered with (environments, windows, default
+   * boundary, access grace period). Use the same configuration as the policy pack.
+   * @default - the default gate configuration
+   */
+  config?: GateConfigInput;
+  /**
+   * Role EventBridge Scheduler assumes to publish the recertification reminder (needs
+   * `sns:Publish` on the topic). Required when `recertificationReminder` is set. Not part of the
+   * spec or the seal, so it may be an output of another resource.
+   */
+  reminderRoleArn?: pulumi.Input<string>;
+}
+
+// ---- compile-time drift checks between these interfaces and the spec schema ----
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : { missingOrExtra: [Exclude<A, B>, Exclude<B, A>] };
+type SpecTrust = NonNullable<GovernedIdentitySpecInput["trust"]>;
+type SpecCredential = GovernedIdentitySpecInput["credential"];
+type SpecStatement = GovernedIdentitySpecInput["access"][number];
+const specKeys: Exact<keyof GovernedIdentitySpecInput, keyof GovernedIdentitySpecArgs> = true;
+const trustKeys: Exact<KeysOfUnion<SpecTrust>, keyof TrustArgs> = true;
+const credentialKeys: Exact<KeysOfUnion<SpecCredential>, keyof CredentialArgs> = true;
+const statementKeys: Exact<keyof SpecStatement, keyof StatementArgs> = true;
+const trustKinds: Exact<SpecTrust["kind"], TrustKind> = true;
+const credentialKinds: Exact<SpecCredential["kind"], CredentialKind> = true;
+/** Every valid spec input is valid args (the reverse is checked at construction by parseSpec). */
+const specFitsArgs = (s: GovernedIdentitySpecInput): GovernedIdentitySpecArgs => s;
+void [specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];

@@ -1,0 +1,228 @@
+import * as pulumi from "@pulumi/pulumi";
+// Deep imports: each resource module alone loads in ~4 ms; `@pulumi/aws` (root) takes 200-300 ms
+// and `@pulumi/aws/iam` etc. ~10-17 ms (measured here; see docs/pulumi.md).
+import { Role } from "@pulumi/aws/iam/role";
+import { User } from "@pulumi/aws/iam/user";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+import { UserPolicy } from "@pulumi/aws/iam/userPolicy";
+import { AccessKey } from "@pulumi/aws/iam/accessKey";
+import { Secret } from "@pulumi/aws/secretsmanager/secret";
+import { SecretRotation } from "@pulumi/aws/secretsmanager/secretRotation";
+import { SecretVersion } from "@pulumi/aws/secretsmanager/secretVersion";
+import { Schedule } from "@pulumi/aws/scheduler/schedule";
+import { Clock, systemClock } from "../../src/engine/clock";
+import { GateConfig, GateConfigSchema } from "../../src/spec/config";
+import { FieldIssue, GovernedIdentitySpec, parseSpec, SpecValidationError, zodIssues } from "../../src/spec/identity";
+import { TAG } from "../../src/spec/tags";
+import { GOVERNED_IDENTITY_TYPE, RenderedIdentity, renderIdentity } from "../../src/render/aws";
+import { GovernedIdentityArgs, GovernedIdentitySpecArgs } from "./args";
+import { KeyRotation, keyRotation } from "./key-rotation";
+
+/** Options of `GovernedIdentity`: Pulumi's component options, plus the clock. */
+export interface GovernedIdentityOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * The clock the spec's dates are checked against and the static-key rotation epoch is derived
+   * from. Tests pass `fixedClock(...)`.
+   * @default systemClock
+   */
+  clock?: Clock;
+}
+
+/** The component's own inputs, as the policy pack reads them back. */
+export interface GovernedIdentityInputs {
+  /** The validated spec, defaults applied and the permissions boundary resolved. */
+  spec: GovernedIdentitySpec;
+  /** The `nhi:seal` the spec renders. */
+  seal: string;
+  /** Gate settings the rendering depends on. */
+  governance: { accessGracePeriodDays: number };
+}
+
+const SPEC_FIELDS: (keyof GovernedIdentitySpecArgs)[] = [
+  "name",
+  "owner",
+  "purpose",
+  "environment",
+  "systemOfRecord",
+  "retirement",
+  "workload",
+  "access",
+  "permissionsBoundary",
+  "trust",
+  "credential",
+  "recertifyBy",
+  "emergency",
+  "recertificationReminder",
+  "path",
+];
+const OPTION_FIELDS = ["config", "reminderRoleArn"];
+
+/** Copy without `undefined` members (another language's SDK sends absent optionals that way). */
+function dropUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropUndefined);
+  if (!v || typeof v !== "object" || pulumi.Output.isInstance(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, child] of Object.entries(v)) if (child !== undefined) out[k] = dropUndefined(child);
+  return out;
+}
+
+/** The spec part of the args; unknown fields are kept so that validation names them. */
+function specOf(args: GovernedIdentityArgs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((dropUndefined(args) ?? {}) as Record<string, unknown>)) if (!OPTION_FIELDS.includes(k)) out[k] = v;
+  return out;
+}
+
+function configOf(args: GovernedIdentityArgs, subject: string): GateConfig {
+  const parsed = GateConfigSchema.safeParse(args.config ?? {});
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error, args.config).map((i) => ({ ...i, path: `config.${i.path}` }));
+    throw new SpecValidationError(subject, issues);
+  }
+  return parsed.data;
+}
+
+/** Every value reachable in the spec that is a Pulumi Output: the spec must be plain (see args.ts). */
+function outputPaths(v: unknown, path: string, out: string[]): string[] {
+  if (pulumi.Output.isInstance(v) || (v && typeof v === "object" && typeof (v as { then?: unknown }).then === "function")) out.push(path || "(spec)");
+  else if (Array.isArray(v)) v.forEach((e, i) => outputPaths(e, `${path}.${i}`, out));
+  else if (v && typeof v === "object") for (const [k, c] of Object.entries(v)) outputPaths(c, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+/**
+ * A governed non-human identity on AWS: an IAM role (or, for static keys, an IAM user) with
+ * lifecycle tags and the `nhi:seal`, permissions boundary, trust policy, one inline policy whose
+ * statements lapse after the recertification date, the credential its spec allows, and an
+ * optional recertification reminder. Everything is rendered by `renderIdentity`, the renderer the
+ * gates use, so this component and the gates cannot disagree.
+ *
+ * The spec is validated at construction: a bad field throws `SpecValidationError` naming the
+ * field, what was given and what is expected. The component registers its validated spec, seal
+ * and governance settings as its own inputs, so the policy pack can compare what was declared
+ * with the children created under it.
+ */
+export class GovernedIdentity extends pulumi.ComponentResource {
+  /** The validated spec (defaults applied, boundary resolved). */
+  readonly spec: GovernedIdentitySpec;
+  /** What the spec renders: the same object the gates compute. */
+  readonly rendered: RenderedIdentity;
+  /** The `nhi:seal` tag value. */
+  readonly seal: string;
+  /** The IAM role, or the IAM user for a static-key credential. */
+  readonly principal: Role | User;
+  /** The principal's one inline policy. */
+  readonly policy: RolePolicy | UserPolicy;
+  /** The managed-secret or static-key secret. */
+  readonly secret?: Secret;
+  /** The current access key (static-key). */
+  readonly accessKey?: AccessKey;
+  /** The static-key rotation epoch (in the access key's logical name) and the next rotation. */
+  readonly keyRotation?: KeyRotation;
+  /** ARN of the role (undefined for a user). */
+  readonly roleArn?: pulumi.Output<string>;
+  /** ARN of the user (static-key only). */
+  readonly userArn?: pulumi.Output<string>;
+  readonly principalName: pulumi.Output<string>;
+  /** ARN of the secret (managed-secret, static-key). */
+  readonly secretArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: GovernedIdentityArgs, opts: GovernedIdentityOptions = {}) {
+    const { clock = systemClock, ...componentOpts } = opts;
+    const config = configOf(args, name);
+    const specInput = specOf(args);
+    const outputs = outputPaths(specInput, "", []);
+    if (outputs.length) {
+      throw new SpecValidationError(
+        name,
+        outputs.map((path) => ({
+          path,
+          message: "expected a plain value, not a Pulumi Output: spec fields are sealed and checked at preview, so they must be known before apply; fix: pass a literal (build ARNs from known names)",
+        })),
+      );
+    }
+    const spec = parseSpec(specInput, { config, clock, subject: name });
+    const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
+    const issues: FieldIssue[] = [];
+    if (rendered.reminder && args.reminderRoleArn === undefined) {
+      issues.push({ path: "reminderRoleArn", message: "expected the ARN of the role EventBridge Scheduler assumes to publish the reminder (sns:Publish on the topic); fix: set reminderRoleArn, or remove recertificationReminder", received: "nothing" });
+    }
+    if (issues.length) throw new SpecValidationError(name, issues);
+    const seal = rendered.principal.tags[TAG.seal];
+    const inputs: GovernedIdentityInputs = { spec, seal, governance: { accessGracePeriodDays: config.accessGracePeriodDays } };
+    super(GOVERNED_IDENTITY_TYPE, name, inputs, componentOpts);
+
+    this.spec = spec;
+    this.rendered = rendered;
+    this.seal = seal;
+    const p = rendered.principal;
+    const child = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent: this, ...extra });
+
+    if (p.type === "role") {
+      const role = new Role(
+        `${name}-role`,
+        {
+          name: p.name,
+          path: p.path,
+          assumeRolePolicy: JSON.stringify(p.assumeRolePolicy),
+          permissionsBoundary: p.permissionsBoundary,
+          maxSessionDuration: p.maxSessionDuration,
+          tags: { ...p.tags },
+        },
+        child(),
+      );
+      this.principal = role;
+      this.roleArn = role.arn;
+      this.policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [role] }));
+    } else {
+      const user = new User(`${name}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } }, child());
+      this.principal = user;
+      this.userArn = user.arn;
+      this.policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [user] }));
+    }
+    this.principalName = this.principal.name;
+
+    const cred = rendered.credential;
+    if (cred.type === "managed-secret" || cred.type === "access-key") {
+      const secret = new Secret(`${name}-secret`, { name: cred.secretName, description: `Credential of governed identity ${p.name} (${cred.type})`, tags: { ...p.tags } }, child());
+      this.secret = secret;
+      this.secretArn = secret.arn;
+      if (cred.type === "managed-secret") {
+        new SecretRotation(`${name}-rotation`, { secretId: secret.id, rotationLambdaArn: cred.rotationLambdaArn, rotationRules: { automaticallyAfterDays: cred.rotationDays } }, child());
+      } else {
+        const rotation = keyRotation(clock, cred.rotationDays);
+        this.keyRotation = rotation;
+        // A new epoch is a new logical name: Pulumi creates the new key, then deletes the old one.
+        const key = new AccessKey(`${name}-key-${rotation.epoch}`, { user: p.name }, child({ dependsOn: [this.principal], additionalSecretOutputs: ["secret"] }));
+        this.accessKey = key;
+        new SecretVersion(
+          `${name}-key-value`,
+          { secretId: secret.id, secretString: pulumi.secret(pulumi.all([key.id, key.secret]).apply(([accessKeyId, secretAccessKey]) => JSON.stringify({ accessKeyId, secretAccessKey }))) },
+          child(),
+        );
+      }
+    }
+
+    if (rendered.reminder) {
+      const r = rendered.reminder;
+      new Schedule(
+        `${name}-recertify`,
+        {
+          name: r.name,
+          description: `One-time recertification reminder for ${p.name}`,
+          scheduleExpression: `at(${r.at})`,
+          scheduleExpressionTimezone: "UTC",
+          flexibleTimeWindow: { mode: "OFF" },
+          target: { arn: r.snsTopicArn, roleArn: args.reminderRoleArn as pulumi.Input<string>, input: JSON.stringify({ subject: `Recertify ${p.name}`, message: r.message }) },
+        },
+        child(),
+      );
+    }
+
+    const registered: Record<string, pulumi.Input<string> | undefined> = { principalName: this.principalName };
+    if (this.roleArn) registered.roleArn = this.roleArn;
+    if (this.userArn) registered.userArn = this.userArn;
+    if (this.secretArn) registered.secretArn = this.secretArn;
+    this.registerOutputs(registered);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * `nhi-governance/pulumi`: the governed identity as a Pulumi component.
+ *
+ *   import { GovernedIdentity } from "nhi-governance/pulumi";
+ *   new GovernedIdentity("deployer", { name: "payments-deployer", owner: "@acme/payments", ... });
+ */
+export { GovernedIdentity } from "./governed-identity";
+export type { GovernedIdentityOptions, GovernedIdentityInputs } from "./governed-identity";
+export type {
+  GovernedIdentityArgs,
+  GovernedIdentitySpecArgs,
+  StatementArgs,
+  TrustArgs,
+  CredentialArgs,
+  EmergencyArgs,
+  RecertificationReminderArgs,
+  TrustKind,
+  CredentialKind,
+} from "./args";
+export { KEY_ROTATION_ANCHOR, keyRotation } from "./key-rotation";
+export type { KeyRotation } from "./key-rotation";
+export { GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
+export { SpecValidationError } from "../../src/spec/identity";
+export { fixedClock, systemClock } from "../../src/engine/clock";
+export type { Clock } from "../../src/engine/clock";
