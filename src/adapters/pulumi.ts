@@ -1,6 +1,12 @@
 import { catalogByPulumiType } from "../catalog";
 import { ChangeAction, ComponentRecord, EvaluationInput, IdentityResource } from "../engine/model";
 import { GOVERNED_IDENTITY_TYPES } from "../engine/provenance";
+import { evaluate } from "../engine/evaluate";
+import { Clock } from "../engine/clock";
+import { Report } from "../engine/report";
+import { GateConfig, GateConfigInput, GateConfigSchema } from "../spec/config";
+import { Exemption } from "../spec/exemptions";
+import { TAG } from "../spec/tags";
 
 /**
  * Pulumi resources (as the engine, a policy pack, mocks or `pulumi stack export` show them) to
@@ -253,4 +259,32 @@ function propRefsOf(token: string, deps: Record<string, string[]> | undefined): 
   const out: Record<string, string[]> = {};
   for (const [k, urns] of Object.entries(deps)) if (urns?.length) out[bridged ? (NAME_OVERRIDES[token]?.[k] ?? snakeCase(k)) : k] = [...urns];
   return Object.keys(out).length ? out : undefined;
+}
+
+export interface PulumiGateOptions {
+  config?: GateConfig | GateConfigInput;
+  clock: Clock;
+  exemptions?: Exemption[];
+  sources?: string[];
+}
+
+/** Evaluate a Pulumi program's resources (preview or mocks): everything in the goal state is judged. */
+export function evaluatePulumi(list: readonly PulumiResourceInput[], options: PulumiGateOptions): Report {
+  const config = GateConfigSchema.parse(options.config ?? {});
+  const input = fromPulumiResources(list, { approvedTypes: config.approvedConstructs.map((a) => a.type) });
+  return evaluate({ ...input, scope: "changes", sources: options.sources ?? [] }, { config, clock: options.clock, exemptions: options.exemptions });
+}
+
+/**
+ * Whether one resource can be judged alone, with the same result as in the whole stack: a catalog
+ * type with no governed or approved component in its parent chain, no seal, and no attribute that
+ * points at another principal. The policy pack judges these per resource (Analyze); the rest only
+ * with the whole stack (AnalyzeStack).
+ */
+export function judgeableAlone(r: IdentityResource, approvedTypes: readonly string[] = []): boolean {
+  if ((r.origin.parents ?? []).some((p) => isGovernedComponentType(p.type, approvedTypes))) return false;
+  const tags = r.props.tags;
+  if (tags && typeof tags === "object" && TAG.seal in (tags as object)) return false;
+  if (r.unknownPaths.some((p) => p === "tags" || p === `tags.${TAG.seal}`)) return false;
+  return (r.entry.principalProps ?? []).every((f) => r.props[f] === undefined && !r.unknownPaths.includes(f));
 }

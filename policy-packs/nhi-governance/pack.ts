@@ -1,0 +1,205 @@
+import { readFileSync } from "fs";
+import { isAbsolute, resolve } from "path";
+import { z } from "zod";
+import { parse as parseYaml } from "yaml";
+import type { PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, Severity as PulumiSeverity } from "@pulumi/policy";
+import { evaluatePulumi, fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
+import { Clock, fixedClock, systemClock } from "../../src/engine/clock";
+import { Finding, Report } from "../../src/engine/report";
+import { GateConfig, GateConfigSchema, Severity, severityRank } from "../../src/spec/config";
+import { Exemption, ExemptionsFileSchema } from "../../src/spec/exemptions";
+import { RULES } from "../../src/rules/registry";
+import { ENGINE_FINDINGS } from "../../src/rules/engine-findings";
+import { OWASP_NHI } from "../../src/rules/rule";
+import { VERSION } from "../../src/version";
+
+/**
+ * The CrossGuard pack, as data: one declared policy per engine rule (name = rule id, its
+ * description, severity, remediation and framework), and one policy, `nhi-governance`, that
+ * holds the gate config and runs the engine: per resource when the resource can be judged alone
+ * (Analyze), over the whole stack otherwise (AnalyzeStack). It reports each finding under its
+ * rule's policy name, mandatory at or above `failOn`, advisory below.
+ */
+
+export const PACK_NAME = "nhi-governance";
+export const ENGINE_POLICY = "nhi-governance";
+export const DOCS_URL = "https://github.com/nhi-governance/nhi-governance/blob/main/docs/rules.md";
+
+const PackConfigExtras = z.strictObject({
+  /** Path to the shared exemptions file (YAML or JSON), relative to the policy pack directory. */
+  exemptionsFile: z.string().min(1).optional(),
+  /** Exemptions inline, in the shared file's format. */
+  exemptions: z.array(z.unknown()).optional(),
+});
+
+/** The pack's config: the gate config plus where exemptions come from. */
+export const PackConfigSchema = GateConfigSchema.extend(PackConfigExtras.shape);
+
+export function configSchema(): { properties: Record<string, object> } {
+  const json = z.toJSONSchema(PackConfigSchema, { io: "input", unrepresentable: "any" }) as { properties: Record<string, object> };
+  return { properties: json.properties };
+}
+
+export class PackConfigError extends Error {}
+
+export interface ResolvedPackConfig {
+  config: GateConfig;
+  exemptions: Exemption[];
+}
+
+const issueLine = (where: string, e: z.ZodError) => {
+  const i = e.issues[0];
+  return `${where}: ${i.path.join(".") || "(root)"}: ${i.message}`;
+};
+
+/** Parse the pack's config (from `--policy-pack-config` or Pulumi Cloud), once, at the edge. */
+export function resolvePackConfig(raw: Record<string, unknown>, baseDir = process.cwd()): ResolvedPackConfig {
+  const { enforcementLevel: _level, ...rest } = raw ?? {};
+  const parsed = PackConfigSchema.safeParse(rest);
+  if (!parsed.success) throw new PackConfigError(issueLine(`policy pack config of ${ENGINE_POLICY}`, parsed.error));
+  const { exemptionsFile, exemptions: inline, ...config } = parsed.data;
+  const exemptions: Exemption[] = [];
+  if (exemptionsFile) {
+    const path = isAbsolute(exemptionsFile) ? exemptionsFile : resolve(baseDir, exemptionsFile);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw new PackConfigError(`exemptionsFile ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    let data: unknown;
+    try {
+      data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    } catch (e) {
+      throw new PackConfigError(`exemptionsFile ${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const file = ExemptionsFileSchema.safeParse(data);
+    if (!file.success) throw new PackConfigError(issueLine(`exemptionsFile ${path}`, file.error));
+    exemptions.push(...file.data);
+  }
+  if (inline) {
+    const list = z.array(ExemptionsFileSchema.options[0].element).safeParse(inline);
+    if (!list.success) throw new PackConfigError(issueLine("policy pack config exemptions", list.error));
+    exemptions.push(...list.data);
+  }
+  return { config: GateConfigSchema.parse(config), exemptions };
+}
+
+const pulumiSeverity = (s: Severity): PulumiSeverity => (s === "info" ? "low" : s);
+const enforcement = (s: Severity, config: GateConfig) => (severityRank(s) >= severityRank(config.failOn) ? "mandatory" : "advisory");
+
+/** The policy's raw properties: the SDK wraps them in a proxy that throws on unknowns; the adapter reports unknowns by field. */
+function raw(props: Record<string, unknown>): Record<string, unknown> {
+  const target = (props as Record<string, unknown>)["__getSpecialProxyTarget"];
+  return (target ?? props) as Record<string, unknown>;
+}
+
+function message(f: Finding): string {
+  const exempt = f.exemptedBy ? ` [exempted by ${f.exemptedBy.ticket} (owner ${f.exemptedBy.owner}) until ${f.exemptedBy.expires}]` : "";
+  return `${f.findingId}: ${f.message}${f.field ? ` (field: ${f.field})` : ""}${exempt}`;
+}
+
+/** Report one finding under its rule's policy name (the SDK's object form of reportViolation). */
+function report(reportViolation: ReportViolation, f: Finding, config: GateConfig) {
+  const urn = f.address.startsWith("urn:pulumi:") ? f.address : undefined;
+  const violation = {
+    name: f.ruleId,
+    message: message(f),
+    description: f.title,
+    urn,
+    enforcementLevel: f.exemptedBy ? "advisory" : enforcement(f.severity, config),
+    severity: pulumiSeverity(f.severity),
+  };
+  (reportViolation as unknown as (v: typeof violation) => void)(violation);
+}
+
+export interface PackOptions {
+  clock?: Clock;
+  /** Directory relative exemption file paths are resolved against (the pack's working directory). */
+  baseDir?: string;
+}
+
+/** The clock: real time, unless NHI_GOVERNANCE_NOW pins it (reproducible runs and tests). */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const pinned = env.NHI_GOVERNANCE_NOW;
+  return pinned ? fixedClock(pinned) : systemClock;
+}
+
+function resolveFor(args: { getConfig<T extends object>(): T }, baseDir: string | undefined): ResolvedPackConfig {
+  return resolvePackConfig(args.getConfig<Record<string, unknown>>(), baseDir);
+}
+
+/** One resource's evaluation, when it can be judged alone; undefined otherwise. */
+export function evaluateAlone(row: PulumiResourceInput, resolved: ResolvedPackConfig, clock: Clock): Report | undefined {
+  const approved = resolved.config.approvedConstructs.map((a) => a.type);
+  const { resources } = fromPulumiResources([row], { approvedTypes: approved });
+  if (resources.length !== 1 || !judgeableAlone(resources[0], approved)) return undefined;
+  return evaluatePulumi([row], { config: resolved.config, clock, exemptions: resolved.exemptions });
+}
+
+const aloneKeys = (rep: Report | undefined) => new Set((rep?.findings ?? []).filter((f) => f.address.startsWith("urn:pulumi:")).map((f) => `${f.address}|${f.findingId}|${f.message}`));
+
+export function stackRows(resources: PolicyResource[]): PulumiResourceInput[] {
+  return resources.map((r) => {
+    const deps: Record<string, string[]> = {};
+    for (const [k, list] of Object.entries(r.propertyDependencies ?? {})) deps[k] = list.map((d) => d.urn);
+    // PolicyResource.parent is set only when the parent is in the list: fall back to the options, then the URN.
+    return { urn: r.urn, type: r.type, name: r.name, props: raw(r.props), parent: r.parent?.urn ?? r.opts?.parent, propertyDependencies: deps };
+  });
+}
+
+export function packArgs(options: PackOptions = {}): PolicyPackArgs {
+  const clock = options.clock ?? clockFromEnv();
+  const failOn = GateConfigSchema.parse({}).failOn;
+  const framework = (owasp: string[], nist: string[]) => ({
+    name: "OWASP Non-Human Identities Top 10",
+    version: "2025",
+    reference: owasp.map((o) => `${o} ${OWASP_NHI[o as keyof typeof OWASP_NHI]}`).join("; "),
+    specification: `NIST CSF 2.0: ${nist.join(", ")}`,
+  });
+  const declared: ResourceValidationPolicy[] = [...RULES, ...ENGINE_FINDINGS].map((rule) => ({
+    name: rule.id,
+    description: `${rule.title}. ${rule.rationale}`,
+    displayName: rule.title,
+    enforcementLevel: enforcement(rule.severity, GateConfigSchema.parse({ failOn })),
+    severity: pulumiSeverity(rule.severity),
+    remediationSteps: rule.remediation,
+    url: `${DOCS_URL}#${rule.id.toLowerCase()}`,
+    framework: framework(rule.controls.owasp, rule.controls.nistCsf),
+    tags: [...rule.controls.owasp, ...rule.controls.nistCsf],
+    // Evaluated by the engine policy below, which reports under this name.
+    validateResource: [],
+  }));
+  const engine: ResourceValidationPolicy & StackValidationPolicy = {
+    name: ENGINE_POLICY,
+    description:
+      "Runs the nhi-governance engine: every non-human identity must come from GovernedIdentity or an approved component, and match what its declared spec renders. Findings are reported under their rule's policy name. Config: the gate config, plus exemptionsFile or exemptions.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: configSchema(),
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const resolved = resolveFor(args, options.baseDir);
+      const row: PulumiResourceInput = { urn: args.urn, type: args.type, name: args.name, props: raw(args.props), parent: args.opts?.parent };
+      const rep = evaluateAlone(row, resolved, clock);
+      for (const f of rep?.findings ?? []) if (f.address.startsWith("urn:pulumi:")) report(reportViolation, f, resolved.config);
+    },
+    validateStack: (args, reportViolation) => {
+      const resolved = resolveFor(args, options.baseDir);
+      const rows = stackRows(args.resources);
+      const rep = evaluatePulumi(rows, { config: resolved.config, clock, exemptions: resolved.exemptions });
+      // What Analyze reported for a resource judged alone is not reported twice.
+      const already = new Set<string>();
+      for (const row of rows) for (const k of aloneKeys(evaluateAlone(row, resolved, clock))) already.add(k);
+      for (const f of rep.findings) if (!already.has(`${f.address}|${f.findingId}|${f.message}`)) report(reportViolation, f, resolved.config);
+    },
+  };
+  return {
+    description: "nhi-governance: non-human identities created only through governed constructs, with owners, expiry and least privilege (OWASP NHI Top 10, NIST CSF 2.0)",
+    displayName: "NHI governance",
+    enforcementLevel: "mandatory",
+    tags: ["nhi", "iam", "governance"],
+    policies: [engine, ...declared],
+  };
+}
+
+export const PACK_VERSION = VERSION;
