@@ -17,6 +17,8 @@ import { TAG } from "../spec/tags";
 export const PULUMI_SIG_KEY = "4dabf18193072939515e22adb298388d";
 /** The signature value of a secret: `{ [PULUMI_SIG_KEY]: PULUMI_SECRET_SIG, value }`. */
 export const PULUMI_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The signature value of a resource reference: `{ [PULUMI_SIG_KEY]: PULUMI_RESOURCE_SIG, urn, id? }`. */
+export const PULUMI_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 /** The string that stands for a value unknown until apply during `pulumi preview`. */
 export const PULUMI_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -103,6 +105,12 @@ export function convertProps(token: string, input: Record<string, unknown>): Con
       sensitivePaths.push(path);
       // The value is never kept; an unknown secret is also unknown.
       if (o.value === PULUMI_UNKNOWN) unknownPaths.push(path);
+      return undefined;
+    }
+    if (o[PULUMI_SIG_KEY] === PULUMI_RESOURCE_SIG) {
+      // A resource passed as an input (role: myRole) stands for its id; without one it is unknown.
+      if (typeof o.id === "string" && o.id !== "" && o.id !== PULUMI_UNKNOWN) return o.id;
+      unknownPaths.push(path);
       return undefined;
     }
     if (o[PULUMI_SIG_KEY] !== undefined) return undefined; // assets, archives, resource references: not identity data

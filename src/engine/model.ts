@@ -7,7 +7,12 @@ export interface Origin {
   source: "terraform-plan" | "terraform-state" | "cdktf-synth" | "cdktf-aspect" | "pulumi" | "pulumi-export";
   file?: string;
   /** Terraform module the resource is in, with the module's source when the plan's configuration has it. */
-  module?: { address: string; source?: string };
+  module?: {
+    address: string;
+    source?: string;
+    /** Nested module calls, outermost first, when the resource is more than one module deep. */
+    chain?: { address: string; source?: string }[];
+  };
   /** CDKTF construct path (from `//` metadata, or the live tree in the aspect). */
   constructPath?: string;
   /**

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+"use strict";
+// nhi-gate: the built CLI (dist/, from `npm run build` / prepare), or the TypeScript sources
+// when dist/ is missing (development checkout). Any error becomes exit 2 with one line.
+const fs = require("node:fs");
+const path = require("node:path");
+
+function fatal(e) {
+  const msg = e && e.message ? String(e.message) : String(e);
+  process.stderr.write(`nhi-gate: internal error: ${msg.split("\n")[0].slice(0, 500)}; the gate fails closed\n`);
+  process.exitCode = 2;
+}
+process.on("uncaughtException", (e) => {
+  fatal(e);
+  process.exit(2);
+});
+process.on("unhandledRejection", (e) => {
+  fatal(e);
+  process.exit(2);
+});
+// A closed pipe (`nhi-gate plan x | head`) is not an error of the gate.
+process.stdout.on("error", (e) => {
+  if (e && e.code === "EPIPE") return;
+  fatal(e);
+});
+
+try {
+  const built = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
+  let cli;
+  if (fs.existsSync(built)) cli = require(built);
+  else {
+    require(path.join(__dirname, "..", "scripts", "register-ts.js"));
+    cli = require(path.join(__dirname, "..", "src", "cli", "main.ts"));
+  }
+  cli.main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => fatal(e),
+  );
+} catch (e) {
+  fatal(e);
+}

@@ -1,0 +1,169 @@
+import * as fs from "node:fs";
+import { z } from "zod";
+
+/**
+ * Reading untrusted input files at the edge: bytes to text (BOM / UTF-16 detection), a size
+ * limit, JSON with the byte offset of a syntax error, and zod validation naming file and
+ * field. Every failure is an `InputError` with one line of text that never quotes the input
+ * (it may hold secrets): the CLI prints it and exits 2.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message.replace(/\s*\n\s*/g, " "));
+    this.name = "InputError";
+  }
+}
+
+/** Default size limit: 1 GiB. V8 cannot hold a string much beyond 512 MiB, see `readText`. */
+export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024 * 1024;
+/** Deepest nesting the adapters walk; deeper input is an input error, not a stack overflow. */
+export const MAX_DEPTH = 200;
+
+export interface TextInput {
+  /** The name used in messages: the path, or `stdin`. */
+  name: string;
+  text: string;
+  encoding: "utf8" | "utf8-bom" | "utf16le" | "utf16be";
+  /** Bytes before the text (a byte-order mark). */
+  offset: number;
+  bytes: number;
+}
+
+export interface ReadOptions {
+  maxBytes?: number;
+}
+
+function describeFsError(name: string, e: NodeJS.ErrnoException): InputError {
+  switch (e.code) {
+    case "ENOENT":
+      return new InputError(`${name}: no such file`);
+    case "EISDIR":
+      return new InputError(`${name}: is a directory, expected a file`);
+    case "EACCES":
+    case "EPERM":
+      return new InputError(`${name}: permission denied`);
+    default:
+      return new InputError(`${name}: cannot read (${e.code ?? "error"})`);
+  }
+}
+
+/** Decode bytes: UTF-8 (with or without BOM), UTF-16 LE/BE with a BOM, or UTF-16 LE without one. */
+export function decode(buf: Buffer, name: string): Omit<TextInput, "name" | "bytes"> {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString("utf16le"), encoding: "utf16le", offset: 2 };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const body = Buffer.from(buf.subarray(2));
+    if (body.length % 2) throw new InputError(`${name}: truncated UTF-16 text (odd number of bytes)`);
+    body.swap16();
+    return { text: body.toString("utf16le"), encoding: "utf16be", offset: 2 };
+  }
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString("utf8"), encoding: "utf8-bom", offset: 3 };
+  // UTF-16 LE without a BOM: JSON starts with an ASCII character followed by a zero byte.
+  if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[3] === 0) return { text: buf.toString("utf16le"), encoding: "utf16le", offset: 0 };
+  return { text: buf.toString("utf8"), encoding: "utf8", offset: 0 };
+}
+
+/** Read a file (or `-` for stdin) as text. */
+export function readText(file: string, options: ReadOptions = {}): TextInput {
+  const max = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const name = file === "-" ? "stdin" : file;
+  let buf: Buffer;
+  try {
+    if (file === "-") {
+      buf = fs.readFileSync(0);
+    } else {
+      const st = fs.statSync(file);
+      if (st.isDirectory()) throw new InputError(`${name}: is a directory, expected a file`);
+      if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new InputError(`${name}: not a regular file`);
+      if (st.isFile() && st.size > max) throw new InputError(`${name}: ${st.size} bytes, over the input size limit of ${max} bytes (raise it with --max-input-size)`);
+      buf = fs.readFileSync(file);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ERR_STRING_TOO_LONG" || err instanceof RangeError) throw new InputError(`${name}: too large to read into memory`);
+    throw describeFsError(name, err);
+  }
+  if (buf.length > max) throw new InputError(`${name}: ${buf.length} bytes, over the input size limit of ${max} bytes (raise it with --max-input-size)`);
+  if (buf.length === 0) throw new InputError(`${name}: empty file, expected JSON`);
+  let decoded;
+  try {
+    decoded = decode(buf, name);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${name}: too large to decode into memory (${buf.length} bytes)`);
+  }
+  if (decoded.text.trim() === "") throw new InputError(`${name}: empty file (only whitespace), expected JSON`);
+  return { name, bytes: buf.length, ...decoded };
+}
+
+/** Byte offset in the file of the character at `pos` of the decoded text. */
+function byteOffset(input: TextInput, pos: number): number {
+  if (input.encoding === "utf16le" || input.encoding === "utf16be") return input.offset + pos * 2;
+  return input.offset + Buffer.byteLength(input.text.slice(0, pos), "utf8");
+}
+
+/** JSON.parse with a one-line error naming the file and the byte offset, never quoting the input. */
+export function parseJsonText(input: TextInput): unknown {
+  try {
+    return JSON.parse(input.text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof RangeError || /call stack|too deep/i.test(msg)) throw new InputError(`${input.name}: JSON nested too deeply to parse`);
+    const m = /position (\d+)/.exec(msg);
+    const end = /end of (JSON|data) input|Unterminated/i.test(msg);
+    const pos = m ? Number(m[1]) : end ? input.text.length : undefined;
+    const what = end || (pos !== undefined && pos >= input.text.trimEnd().length) ? "unexpected end of JSON (truncated file?)" : "invalid JSON syntax";
+    throw new InputError(`${input.name}: ${what} at byte offset ${pos === undefined ? "unknown" : byteOffset(input, pos)}`);
+  }
+}
+
+export function readJson(file: string, options: ReadOptions = {}): { input: TextInput; value: unknown } {
+  const input = readText(file, options);
+  return { input, value: parseJsonText(input) };
+}
+
+/** Read JSON or YAML (by extension; `.yaml`/`.yml` are YAML, everything else JSON). */
+export function readData(file: string, options: ReadOptions = {}): unknown {
+  const input = readText(file, options);
+  if (!/\.ya?ml$/i.test(file)) return parseJsonText(input);
+  // yaml is loaded only for YAML files, keeping the plan path lean.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require("yaml") as typeof import("yaml");
+  const doc = YAML.parseDocument(input.text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const err = doc.errors[0];
+    const pos = err.pos?.[0] ?? 0;
+    throw new InputError(`${input.name}: invalid YAML (${err.code}) at byte offset ${byteOffset(input, pos)}`);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** A dot path of a zod issue: `resource_changes.3.change.actions`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.length ? path.map((p) => String(p)).join(".") : "(top level)";
+}
+
+/** Validate with zod; on failure one line naming the file, the field and what was expected. */
+export function validate<T extends z.ZodType>(schema: T, value: unknown, name: string, what: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? "s" : ""})` : "";
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") message = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  return fail(`${name}: not ${what}: ${issuePath(issue.path)}: ${message}${more}`);
+}
+
+function fail(message: string): never {
+  throw new InputError(message);
+}
+
+/** A plain object check that does not trust prototypes. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Set an own property even for `__proto__` (never touches a prototype). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}

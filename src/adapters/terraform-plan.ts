@@ -1,0 +1,281 @@
+import { z } from "zod";
+import { catalogByTerraformType } from "../catalog";
+import { ChangeAction, EvaluationInput, IdentityResource } from "../engine/model";
+import { checkDepth, isResourceRef, sensitivePathsOf, truePaths } from "./common";
+import { InputError, isRecord, MAX_DEPTH, setOwn, validate } from "./input";
+import { stateModuleResources } from "./terraform-state";
+
+/** Plan / state JSON format majors this gate understands (0.x and 1.x; 1.x minors are compatible by Terraform's promise). */
+export const SUPPORTED_FORMAT_MAJORS = [0, 1];
+
+export function checkFormatVersion(v: string, name: string): void {
+  const m = /^(\d+)\.(\d+)$/.exec(v);
+  if (!m) throw new InputError(`${name}: format_version ${JSON.stringify(v.slice(0, 20))} is not MAJOR.MINOR`);
+  const major = Number(m[1]);
+  if (!SUPPORTED_FORMAT_MAJORS.includes(major)) {
+    throw new InputError(`${name}: unsupported format_version ${v}: this gate reads Terraform JSON formats 0.x and 1.x; a new major may change meanings, so it is refused rather than read best-effort (upgrade nhi-governance)`);
+  }
+}
+
+const ChangeSchema = z.looseObject({
+  actions: z.array(z.enum(["create", "update", "delete", "no-op", "read", "forget"])).min(1),
+  before: z.union([z.record(z.string(), z.unknown()), z.null()]).optional(),
+  after: z.union([z.record(z.string(), z.unknown()), z.null()]).optional(),
+  after_unknown: z.unknown().optional(),
+  before_sensitive: z.unknown().optional(),
+  after_sensitive: z.unknown().optional(),
+  importing: z.union([z.looseObject({ id: z.string().optional() }), z.null()]).optional(),
+});
+
+const ResourceChangeSchema = z.looseObject({
+  address: z.string().min(1),
+  module_address: z.string().optional(),
+  mode: z.enum(["managed", "data"]),
+  type: z.string().min(1),
+  name: z.string().optional(),
+  deposed: z.string().optional(),
+  change: ChangeSchema,
+});
+
+/** Only what every entry needs, so 100k non-identity resources cost little; catalog types get the full schema. */
+const AnyChangeSchema = z.looseObject({ address: z.string().min(1), type: z.string().min(1), mode: z.string(), change: z.looseObject({ actions: z.array(z.string()).min(1) }) });
+
+const PlanSchema = z.looseObject({
+  format_version: z.string(),
+  terraform_version: z.string().optional(),
+  resource_changes: z.array(z.unknown()).optional(),
+  planned_values: z.unknown().optional(),
+  configuration: z.unknown().optional(),
+  prior_state: z.unknown().optional(),
+});
+
+/**
+ * Action sets of `resource_changes[].change.actions` to the model's action.
+ * - `["delete","create"]` / `["create","delete"]`: replace (destroy-before-create or create-before-destroy).
+ * - `["forget"]` (Terraform 1.7 `removed { lifecycle { destroy = false } }`): the object stays in the
+ *   cloud but leaves Terraform's state, so governance loses it exactly as on a delete: it is
+ *   modelled as "delete" (an offboarding event: what still hangs off it is judged by the
+ *   delete rules), with its last known values. `["forget","create"]` likewise counts as replace.
+ * - An import (`change.importing`) with no other change ("no-op") adopts an existing identity into
+ *   this configuration: it is judged like a create, since the plan brings it under this code now.
+ */
+export function mapActions(actions: string[], importing: boolean, where: string): ChangeAction {
+  const set = [...actions].sort().join(",");
+  switch (set) {
+    case "create":
+      return "create";
+    case "update":
+      return "update";
+    case "delete":
+    case "forget":
+      return "delete";
+    case "create,delete":
+    case "create,forget":
+      return "replace";
+    case "no-op":
+      return importing ? "create" : "no-op";
+    case "read":
+      return "read";
+    default:
+      throw new InputError(`${where}: unsupported action set ${JSON.stringify(actions)}`);
+  }
+}
+
+interface ModuleConfig {
+  source?: string;
+  /** Config address (`aws_iam_role.x`) to its expressions. */
+  resources: Map<string, Record<string, unknown>>;
+  calls: Map<string, ModuleConfig>;
+}
+
+function indexModule(mod: unknown, name: string, field: string, depth: number, source?: string): ModuleConfig {
+  if (depth > MAX_DEPTH) throw new InputError(`${name}: ${field}: modules nested deeper than ${MAX_DEPTH} levels`);
+  const out: ModuleConfig = { source, resources: new Map(), calls: new Map() };
+  if (!isRecord(mod)) return out;
+  if (Array.isArray(mod.resources)) {
+    for (const r of mod.resources) {
+      if (isRecord(r) && typeof r.address === "string" && r.mode !== "data" && isRecord(r.expressions)) out.resources.set(r.address, r.expressions);
+    }
+  }
+  if (isRecord(mod.module_calls)) {
+    for (const key of Object.keys(mod.module_calls)) {
+      const call = mod.module_calls[key];
+      if (!isRecord(call)) continue;
+      out.calls.set(key, indexModule(call.module, name, `${field}.module_calls.${key}.module`, depth + 1, typeof call.source === "string" ? call.source : undefined));
+    }
+  }
+  return out;
+}
+
+/** `module.a["x"].module.b[0]` to its segments [{name: "a", instance: 'module.a["x"]'}, ...]. */
+export function moduleSegments(moduleAddress: string): { name: string; address: string }[] {
+  const out: { name: string; address: string }[] = [];
+  const re = /module\.([A-Za-z0-9_-]+)(\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?\.?/y;
+  let pos = 0;
+  while (pos < moduleAddress.length) {
+    re.lastIndex = pos;
+    const m = re.exec(moduleAddress);
+    if (!m) return out;
+    const address = moduleAddress.slice(0, re.lastIndex).replace(/\.$/, "");
+    out.push({ name: m[1], address });
+    pos = re.lastIndex;
+  }
+  return out;
+}
+
+/**
+ * References of each attribute expression. Top-level attributes get every reference in them;
+ * nested blocks also get a dot path (`inline_policy.0.policy`). References are qualified with the
+ * module instance address, so `aws_iam_role.x` in `module.m[0]` becomes `module.m[0].aws_iam_role.x`.
+ */
+function refsOf(expressions: Record<string, unknown>, modulePrefix: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (path: string, refs: string[]) => {
+    const prev = Object.prototype.hasOwnProperty.call(out, path) ? out[path] : [];
+    setOwn(out, path, [...new Set([...prev, ...refs])]);
+  };
+  const walk = (expr: unknown, path: string, top: string, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(expr)) {
+      expr.forEach((b, i) => walk(b, `${path}.${i}`, top, depth + 1));
+      return;
+    }
+    if (!isRecord(expr)) return;
+    if (Array.isArray(expr.references) || "constant_value" in expr) {
+      const refs = (Array.isArray(expr.references) ? expr.references : []).filter((r): r is string => typeof r === "string" && isResourceRef(r)).map((r) => modulePrefix + r);
+      if (refs.length) {
+        add(top, refs);
+        if (path !== top) add(path, refs);
+      }
+      return;
+    }
+    // A nested block: attribute name to expression.
+    for (const k of Object.keys(expr)) walk(expr[k], `${path}.${k}`, top, depth + 1);
+  };
+  for (const k of Object.keys(expressions)) walk(expressions[k], k, k, 0);
+  return out;
+}
+
+const stripIndex = (a: string) => a.replace(/\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]$/, "");
+const indexOf = (a: string) => /\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]$/.exec(a)?.[0];
+
+/**
+ * Configuration references name a resource without its instance key (`aws_iam_role.x`, even
+ * when the expression was `aws_iam_role.x[count.index]`). Resolve them against the plan's
+ * addresses: an exact address stays; a counted/for_each resource resolves to the instance
+ * with the same key as the referencing resource when both are keyed alike, else to every
+ * instance (the engine then sees every candidate owner, never none).
+ */
+function resolveRefs(resources: IdentityResource[]): void {
+  const addresses = new Set(resources.map((r) => r.address));
+  const instances = new Map<string, string[]>();
+  for (const r of resources) {
+    const base = stripIndex(r.address);
+    if (base !== r.address) instances.set(base, [...(instances.get(base) ?? []), r.address]);
+  }
+  if (!instances.size) return;
+  for (const r of resources) {
+    if (!r.propRefs) continue;
+    const myIndex = indexOf(r.address);
+    for (const attr of Object.keys(r.propRefs)) {
+      const resolved: string[] = [];
+      for (const ref of r.propRefs[attr]) {
+        const parts = ref.split(".");
+        let done = false;
+        for (let n = parts.length; n >= 2 && !done; n--) {
+          const head = parts.slice(0, n).join(".");
+          if (addresses.has(head)) {
+            resolved.push(ref);
+            done = true;
+          } else if (instances.has(head)) {
+            const tail = parts.slice(n).join(".");
+            const all = instances.get(head) as string[];
+            const same = myIndex ? all.filter((a) => indexOf(a) === myIndex) : [];
+            for (const inst of same.length ? same : all) resolved.push(tail ? `${inst}.${tail}` : inst);
+            done = true;
+          }
+        }
+        if (!done) resolved.push(ref);
+      }
+      setOwn(r.propRefs, attr, [...new Set(resolved)]);
+    }
+  }
+}
+
+/** `terraform show -json <planfile>` to the engine model: the catalog's resources, judged on their changes. */
+export function planToInput(value: unknown, name: string): EvaluationInput {
+  if (isRecord(value) && isRecord(value.values) && !("resource_changes" in value) && !("planned_values" in value)) {
+    throw new InputError(`${name}: this is a Terraform state, not a plan; use nhi-gate state`);
+  }
+  const plan = validate(PlanSchema, value, name, "a Terraform plan (terraform show -json)");
+  checkFormatVersion(plan.format_version, name);
+  if (plan.resource_changes === undefined && plan.planned_values === undefined) {
+    throw new InputError(`${name}: not a Terraform plan: neither resource_changes nor planned_values is present`);
+  }
+  const config = isRecord(plan.configuration) ? indexModule(plan.configuration.root_module, name, "configuration.root_module", 0) : undefined;
+  const resources: IdentityResource[] = [];
+  const seen = new Set<string>();
+  (plan.resource_changes ?? []).forEach((raw, i) => {
+    const field = `resource_changes.${i}`;
+    const light = validate(AnyChangeSchema, raw, name, `a Terraform plan: ${field}`);
+    const entry = catalogByTerraformType(light.type);
+    if (!entry || light.mode === "data") return;
+    const rc = validate(ResourceChangeSchema, raw, name, `a Terraform plan: ${field}`);
+    const where = `${name}: ${rc.address}`;
+    const c = rc.change;
+    const importing = c.importing !== undefined && c.importing !== null;
+    const action = mapActions(c.actions, importing, where);
+    const isDelete = action === "delete";
+    const props = (isDelete ? c.before : c.after) ?? (isDelete ? c.after : c.before) ?? {};
+    checkDepth(props, where);
+    checkDepth(c.before, where);
+    const address = rc.deposed ? `${rc.address} (deposed ${rc.deposed})` : rc.address;
+    if (seen.has(address)) throw new InputError(`${name}: ${field}: resource address ${address} appears twice`);
+    seen.add(address);
+    const typeAt = rc.address.lastIndexOf(`.${rc.type}.`);
+    const moduleAddress = rc.module_address ?? (rc.address.startsWith("module.") && typeAt > 0 ? rc.address.slice(0, typeAt) : undefined);
+    const localAddress = moduleAddress ? rc.address.slice(moduleAddress.length + 1) : rc.address;
+    const r: IdentityResource = {
+      address,
+      nativeType: rc.type,
+      entry,
+      action,
+      props,
+      before: c.before ?? null,
+      unknownPaths: isDelete ? [] : truePaths(c.after_unknown, where).map((p) => (p === "*" ? "" : p)).filter((p) => p !== ""),
+      sensitivePaths: sensitivePathsOf(entry, [...truePaths(c.before_sensitive, where), ...truePaths(c.after_sensitive, where)]),
+      origin: { source: "terraform-plan", file: name },
+    };
+    const segments = moduleAddress ? moduleSegments(moduleAddress) : [];
+    if (moduleAddress) {
+      const chain: { address: string; source?: string }[] = [];
+      let mod = config;
+      for (const s of segments) {
+        mod = mod?.calls.get(s.name);
+        chain.push({ address: s.address, ...(mod?.source ? { source: mod.source } : {}) });
+      }
+      // Provenance follows the outermost call: a local wrapper around an approved module is not the approved module.
+      r.origin.module = { address: moduleAddress, ...(chain[0]?.source ? { source: chain[0].source } : {}), ...(chain.length > 1 ? { chain } : {}) };
+    }
+    let mod = config;
+    for (const s of segments) mod = mod?.calls.get(s.name);
+    const configAddress = rc.name ? `${rc.type}.${rc.name}` : stripIndex(localAddress);
+    const expressions = mod?.resources.get(configAddress);
+    if (expressions) {
+      const refs = refsOf(expressions, moduleAddress ? `${moduleAddress}.` : "");
+      if (Object.keys(refs).length) r.propRefs = refs;
+    }
+    resources.push(r);
+  });
+  // Identities in the prior state that the plan does not list: context for linking (older plans).
+  if (isRecord(plan.prior_state) && isRecord(plan.prior_state.values)) {
+    for (const r of stateModuleResources(plan.prior_state.values.root_module, name, "prior_state.values.root_module", "terraform-plan")) {
+      if (!seen.has(r.address)) {
+        seen.add(r.address);
+        resources.push(r);
+      }
+    }
+  }
+  resolveRefs(resources);
+  return { resources, scope: "changes", sources: [name] };
+}

@@ -1,0 +1,79 @@
+import { Command, CommanderError, Option } from "commander";
+import { InputError } from "../adapters/input";
+import { redactString } from "../report/redact";
+import { VERSION } from "../version";
+import { EXIT, UsageError } from "./errors";
+import { GateOptions, Io, runGate, seenSecrets } from "./run";
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** One line, no stack, no secrets, no control characters. */
+export function oneLine(message: string): string {
+  return redactString(message, seenSecrets)
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .trim()
+    .slice(0, 2000);
+}
+
+function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string, opts: GateOptions) => void): Command {
+  const cmd = new Command("nhi-gate")
+    .description("Fail a pipeline when a plan creates or changes a non-human identity outside the governed constructs, or one that breaks the controls.\nExit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or input error.")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined })
+    .showSuggestionAfterError(true);
+  const gateCommand = (name: "plan" | "state" | "synth", arg: string, description: string) =>
+    cmd
+      .command(name)
+      .description(description)
+      .argument(arg)
+      .addOption(new Option("-f, --format <format>", "text, json, sarif, junit, markdown; repeat or comma-separate for several").argParser(collect).default([]))
+      .addOption(new Option("-o, --output <file>", "write the n-th --format to this file (repeatable); without --format the extension picks it").argParser(collect).default([]))
+      .option("-c, --config <file>", "gate config (nhi-governance.config.json or .yaml)")
+      .option("-e, --exemptions <file>", "exemptions file (json or yaml)")
+      .option("--now <date>", "evaluate at this date (YYYY-MM-DD or ISO time) instead of the system clock; recorded in the report")
+      .option("--fail-on <severity>", "fail on findings at or above: info, low, medium, high, critical (overrides the config)")
+      .option("--max-input-size <bytes>", "largest input file read (default 1G); accepts K, M, G")
+      .option("--no-color", "no colour in text output (also: NO_COLOR)")
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined })
+      .action((target: string, opts: GateOptions) => run(name, target, opts));
+  gateCommand("plan", "<file>", "gate `terraform show -json <planfile>` output (`-` reads stdin): judges the changes");
+  gateCommand("state", "<file>", "gate `terraform show -json` of a state: judges every identity in it");
+  gateCommand("synth", "<path>", "gate CDKTF output: a cdktf.out directory (stacks/*/cdk.tf.json) or one cdk.tf.json");
+  return cmd;
+}
+
+/** The CLI: arguments in, exit code out. Never throws; never prints a stack trace. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  try {
+    let pending: Promise<number> | undefined;
+    const cmd = program(io, (kind, target, opts) => {
+      pending = runGate(kind, target, opts, io);
+    });
+    try {
+      await cmd.parseAsync(argv, { from: "user" });
+    } catch (e) {
+      if (e instanceof CommanderError) {
+        if (e.exitCode === 0) return EXIT.pass; // --help, --version
+        if (e.code === "commander.help") return EXIT.error; // no command: help was printed to stderr
+        io.stderr.write(`nhi-gate: ${oneLine(e.message.replace(/^error: /, ""))} (see nhi-gate --help)\n`);
+        return EXIT.error;
+      }
+      throw e;
+    }
+    if (!pending) {
+      io.stderr.write("nhi-gate: missing command: plan <file>, state <file> or synth <path> (see nhi-gate --help)\n");
+      return EXIT.error;
+    }
+    return await pending;
+  } catch (e) {
+    if (e instanceof InputError || e instanceof UsageError) {
+      io.stderr.write(`nhi-gate: ${oneLine(e.message)}\n`);
+    } else {
+      const err = e instanceof Error ? e : new Error(String(e));
+      io.stderr.write(`nhi-gate: internal error (${err.name}): ${oneLine(err.message)}; no result, the gate fails closed\n`);
+    }
+    return EXIT.error;
+  }
+}

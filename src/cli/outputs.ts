@@ -1,0 +1,74 @@
+import * as fs from "node:fs";
+import { EXTENSION, Format, formatForFile, FORMATS } from "../report";
+import { UsageError } from "./errors";
+
+export interface OutputPlan {
+  format: Format;
+  /** A file, or undefined for stdout. */
+  file?: string;
+}
+
+/** `--format sarif,json` and repeated `--format` flags to one list, in order, each once. */
+export function parseFormats(values: string[]): Format[] {
+  const out: Format[] = [];
+  for (const v of values) {
+    for (const raw of v.split(",")) {
+      const f = raw.trim().toLowerCase();
+      if (!f) continue;
+      if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown --format "${f.slice(0, 40)}"; expected one of ${FORMATS.join(", ")}`);
+      if (out.includes(f as Format)) throw new UsageError(`--format ${f} given twice`);
+      out.push(f as Format);
+    }
+  }
+  return out;
+}
+
+/**
+ * Which format goes where. The n-th `--output` receives the n-th `--format`, in the order given:
+ *   --format sarif --output gate.sarif --format json --output gate.json
+ * A format without an `--output` goes to stdout (one at most). Without `--format`, each
+ * `--output` takes the format of its extension (.sarif, .json, .xml = junit, .md, .txt); with
+ * neither, text goes to stdout.
+ */
+export function planOutputs(formatValues: string[], outputs: string[]): OutputPlan[] {
+  const formats = parseFormats(formatValues);
+  if (!formats.length) {
+    if (!outputs.length) return [{ format: "text" }];
+    return outputs.map((file) => {
+      const format = formatForFile(file);
+      if (!format) throw new UsageError(`cannot tell the format of --output ${file} from its extension; add --format (${FORMATS.map((f) => `${f} ${EXTENSION[f]}`).join(", ")})`);
+      return { format, file };
+    });
+  }
+  if (outputs.length > formats.length) throw new UsageError(`${outputs.length} --output files but ${formats.length} --format${formats.length === 1 ? "" : "s"}: give one --format per --output, in the same order`);
+  const plan: OutputPlan[] = formats.map((format, i) => ({ format, file: outputs[i] }));
+  const toStdout = plan.filter((p) => !p.file);
+  if (toStdout.length > 1) throw new UsageError(`formats ${toStdout.map((p) => p.format).join(", ")} have no --output; only one format can go to stdout`);
+  const files = outputs.map((o) => o);
+  if (new Set(files).size !== files.length) throw new UsageError("the same --output file is named twice");
+  return plan;
+}
+
+/**
+ * Write a report file: only the path named, never through a symbolic link (O_NOFOLLOW: an
+ * existing symlink is refused with a message, not followed), truncating a regular file.
+ */
+export function writeOutput(file: string, content: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP" || code === "EMLINK") throw new UsageError(`--output ${file}: is a symbolic link; refusing to write through it (name the real file, or remove the link)`);
+    if (code === "EISDIR") throw new UsageError(`--output ${file}: is a directory, expected a file name`);
+    if (code === "ENOENT") throw new UsageError(`--output ${file}: its directory does not exist`);
+    if (code === "EACCES" || code === "EPERM") throw new UsageError(`--output ${file}: permission denied`);
+    throw new UsageError(`--output ${file}: cannot write (${code ?? "error"})`);
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile() && !fs.fstatSync(fd).isFIFO() && !fs.fstatSync(fd).isCharacterDevice()) throw new UsageError(`--output ${file}: not a regular file`);
+    fs.writeFileSync(fd, content);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,44 @@
+import { Formatter, groupByAddress, SEVERITY_ORDER, summaryLine } from "./context";
+
+/** Table cells: no pipes, no newlines, no HTML or mentions that a PR comment would render. */
+export function mdEscape(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
+    .replace(/@/g, "@\u200b");
+}
+
+/** For pull request comments: a summary, a table per resource, passing resources folded away. */
+export const formatMarkdown: Formatter = (report) => {
+  const s = report.summary;
+  const out: string[] = [];
+  out.push(`## ${report.passed ? "✅" : "❌"} nhi-gate: ${report.passed ? "passed" : "failed"}`);
+  out.push("");
+  out.push(mdEscape(summaryLine(report)));
+  out.push("");
+  out.push("| Severity | Findings |");
+  out.push("| --- | --- |");
+  for (const k of SEVERITY_ORDER) out.push(`| ${k} | ${s.bySeverity[k]} |`);
+  if (s.exempted) out.push(`| exempted | ${s.exempted} |`);
+  out.push("");
+  const resources = new Map(report.resources.map((r) => [r.address, r]));
+  for (const [address, findings] of groupByAddress(report.findings)) {
+    const r = resources.get(address);
+    out.push(`### \`${address.replace(/`/g, "'")}\``);
+    if (r) out.push(`${mdEscape(r.type)} · ${r.action} · **${r.governed}**${r.origin.constructPath ? ` · construct ${mdEscape(r.origin.constructPath)}` : ""}${r.origin.module ? ` · module ${mdEscape(r.origin.module.address)}${r.origin.module.source ? ` (${mdEscape(r.origin.module.source)})` : ""}` : ""}`);
+    out.push("");
+    out.push("| Severity | Finding | Message |");
+    out.push("| --- | --- | --- |");
+    for (const f of findings) out.push(`| ${f.exemptedBy ? `~~${f.severity}~~ exempted (${mdEscape(f.exemptedBy.ticket)})` : f.severity} | ${mdEscape(f.findingId)} | ${mdEscape(f.message)} |`);
+    out.push("");
+  }
+  const clean = report.resources.filter((r) => !report.findings.some((f) => f.address === r.address));
+  if (clean.length) {
+    out.push(`<details><summary>${clean.length} resource${clean.length === 1 ? "" : "s"} without findings</summary>`);
+    out.push("");
+    for (const r of clean) out.push(`- ${mdEscape(r.address)} (${mdEscape(r.type)}, ${r.action}, ${r.governed})`);
+    out.push("");
+    out.push("</details>");
+  }
+  return `${out.join("\n")}\n`;
+};

@@ -1,0 +1,28 @@
+import { Formatter, groupByAddress, summaryLine } from "./context";
+import { Severity } from "../spec/config";
+
+const ANSI = { red: "\x1b[31m", yellow: "\x1b[33m", blue: "\x1b[34m", dim: "\x1b[2m", bold: "\x1b[1m", green: "\x1b[32m", reset: "\x1b[0m" };
+const SEV_COLOR: Record<Severity, string> = { critical: ANSI.red + ANSI.bold, high: ANSI.red, medium: ANSI.yellow, low: ANSI.blue, info: ANSI.dim };
+
+/** Control characters from input (escape sequences) never reach the terminal. */
+const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+
+/** Human output: findings grouped by resource, then a one-line summary. */
+export const formatText: Formatter = (report, ctx) => {
+  const c = (code: string, s: string) => (ctx.color ? `${code}${s}${ANSI.reset}` : s);
+  const lines: string[] = [];
+  const resources = new Map(report.resources.map((r) => [r.address, r]));
+  for (const [address, findings] of groupByAddress(report.findings)) {
+    const r = resources.get(address);
+    const head = r ? `${r.type}, ${r.action}, ${r.governed}${r.origin.constructPath ? `, construct ${r.origin.constructPath}` : ""}${r.origin.module ? `, module ${r.origin.module.address}${r.origin.module.source ? ` (${r.origin.module.source})` : ""}` : ""}` : findings[0].resourceType;
+    lines.push(`${c(ANSI.bold, clean(address))} ${c(ANSI.dim, `(${clean(head)})`)}`);
+    for (const f of findings) {
+      const sev = f.exemptedBy ? c(ANSI.dim, "exempt".padEnd(8)) : c(SEV_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
+      lines.push(`  ${sev} ${clean(f.findingId)}  ${clean(f.message)}${f.exemptedBy ? c(ANSI.dim, ` [exempted by ${clean(f.exemptedBy.ticket)} until ${f.exemptedBy.expires}]`) : ""}`);
+    }
+    lines.push("");
+  }
+  const line = `nhi-gate ${summaryLine(report)}`;
+  lines.push(c(report.passed ? ANSI.green : ANSI.red + ANSI.bold, line));
+  return `${lines.join("\n")}\n`;
+};
