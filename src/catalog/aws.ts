@@ -85,3 +85,11 @@ export const AWS_CATALOG: CatalogEntry[] = [
   }),
   aws({ terraform: "aws_api_gateway_api_key", pulumi: ["aws:apigateway/apiKey:ApiKey"], kind: "credential", taggable: true, secretAttributes: ["value"], staticCredential: true, description: "API Gateway API key" }),
 ];
+
+/** Exclusive-management variants added in provider 5.7x / 6.x (users and groups). */
+AWS_CATALOG.push(
+  aws({ terraform: "aws_iam_user_policies_exclusive", pulumi: ["aws:iam/userPoliciesExclusive:UserPoliciesExclusive"], kind: "grant", taggable: false, principalProps: ["user_name"], description: "Exclusive set of a user's inline policies" }),
+  aws({ terraform: "aws_iam_user_policy_attachments_exclusive", pulumi: ["aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"], kind: "grant", taggable: false, principalProps: ["user_name"], description: "Exclusive set of a user's managed policies" }),
+  aws({ terraform: "aws_iam_group_policies_exclusive", pulumi: ["aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive"], kind: "grant", taggable: false, description: "Exclusive set of a group's inline policies" }),
+  aws({ terraform: "aws_iam_group_policy_attachments_exclusive", pulumi: ["aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"], kind: "grant", taggable: false, description: "Exclusive set of a group's managed policies" }),
+);

@@ -21,4 +21,20 @@ export interface CatalogEntry {
   staticCredential?: boolean;
   /** Console (human) access. */
   consoleAccess?: boolean;
+  /**
+   * For types that also serve humans or other objects (a project IAM member, a Kubernetes
+   * secret, a role binding): when the resource concerns a non-human identity. Absent: always.
+   */
+  nhiScope?: NhiScope;
+}
+
+/** Values at `paths` (dot paths, `[]` for every element of a list) that make a resource concern an NHI. */
+export interface NhiScope {
+  paths: string[];
+  /** Any value equal to one of these. */
+  equals?: string[];
+  /** Any value starting with one of these. */
+  prefixes?: string[];
+  /** One line for the docs: "member is serviceAccount:…". */
+  description: string;
 }

@@ -2,6 +2,36 @@ import { Rule } from "./rule";
 import { ungovernedIdentity } from "./ungoverned-identity";
 import { integrity } from "./integrity";
 import { lifecycleTags } from "./lifecycle-tags";
+import { recertification } from "./recertification";
+import { wildcardActions } from "./wildcard-actions";
+import { resourceWildcard } from "./resource-wildcard";
+import { adminPolicies } from "./admin-policies";
+import { permissionsBoundary } from "./permissions-boundary";
+import { openTrust } from "./open-trust";
+import { githubOidcTrust } from "./github-oidc-trust";
+import { sessionDuration } from "./session-duration";
+import { staticCredentialTtl } from "./static-credential-ttl";
+import { consoleAccess } from "./console-access";
+import { secretExposure } from "./secret-exposure";
+import { crossAccountTrust } from "./cross-account-trust";
+import { orphanedDependents } from "./orphaned-dependents";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
-export const RULES: readonly Rule[] = [ungovernedIdentity, integrity, lifecycleTags];
+export const RULES: readonly Rule[] = [
+  ungovernedIdentity,
+  integrity,
+  lifecycleTags,
+  recertification,
+  wildcardActions,
+  resourceWildcard,
+  adminPolicies,
+  permissionsBoundary,
+  openTrust,
+  githubOidcTrust,
+  sessionDuration,
+  staticCredentialTtl,
+  consoleAccess,
+  secretExposure,
+  crossAccountTrust,
+  orphanedDependents,
+];

@@ -43,7 +43,7 @@ export function renderedResources(rendered: RenderedIdentity, prefix = "gov", ex
   if (c.type === "access-key") {
     out.push(resource("aws_iam_access_key", `aws_iam_access_key.${prefix}`, { user: p.name }, { propRefs: { user: [`${principalAddress}.name`] }, unknownPaths: ["secret", "id"], ...extra }));
     out.push(
-      resource("aws_secretsmanager_secret_version", `aws_secretsmanager_secret_version.${prefix}`, {}, { propRefs: { secret_id: [`aws_secretsmanager_secret.${prefix}.id`] }, unknownPaths: ["secret_id", "secret_string"], ...extra }),
+      resource("aws_secretsmanager_secret_version", `aws_secretsmanager_secret_version.${prefix}`, {}, { propRefs: { secret_id: [`aws_secretsmanager_secret.${prefix}.id`], secret_string: [`aws_iam_access_key.${prefix}.id`, `aws_iam_access_key.${prefix}.secret`] }, unknownPaths: ["secret_id", "secret_string"], ...extra }),
     );
   }
   return out;

@@ -1,0 +1,53 @@
+import { IdentityResource, isUnknownAt } from "../engine/model";
+import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
+
+/** Where a copied secret is managed rather than exposed: secret stores with their own access control and rotation. */
+const SECRET_STORES = ["aws_secretsmanager_secret_version"];
+
+/** Resources whose configuration references one of the secret attributes of `r`. */
+function consumersOf(r: IdentityResource, all: IdentityResource[]): { consumer: IdentityResource; field: string }[] {
+  const attrs = r.entry.secretAttributes ?? [];
+  const out: { consumer: IdentityResource; field: string }[] = [];
+  for (const other of all) {
+    if (other === r) continue;
+    for (const [field, refs] of Object.entries(other.propRefs ?? {})) {
+      if (refs.some((ref) => attrs.some((a) => ref === `${r.address}.${a}` || ref.startsWith(`${r.address}.${a}.`) || ref.startsWith(`${r.address}[`) && ref.endsWith(`.${a}`)))) out.push({ consumer: other, field });
+    }
+  }
+  return out;
+}
+
+export const secretExposure = defineRule({
+  id: "NHI-GOV-014",
+  title: "Credential secret exposed in state or copied out",
+  severity: "high",
+  controls: { owasp: ["NHI2"], nistCsf: ["PR.DS-01", "PR.AA-01"] },
+  rationale:
+    "Terraform keeps an access key's secret and a login profile's password in state in plain text unless pgp_key encrypts them; whoever can read state (CI logs, backends, laptops) holds the credential. Copying the secret into other resources (CI variables, parameters) spreads it further. Pulumi encrypts secret outputs in its state, so the state part applies to Terraform and CDKTF.",
+  remediation:
+    "Prefer credentials without secrets (federated, ephemeral). For a static key, let GovernedIdentity hand it to Secrets Manager (the managed-secret path), or set pgp_key; never copy it into outputs or other resources.",
+  appliesTo: { types: ["aws_iam_access_key", "aws_iam_user_login_profile"] },
+  check(r, ctx) {
+    if (r.origin.source.startsWith("pulumi")) return notApplicable("Pulumi encrypts secret outputs in its state");
+    if (isUnknownAt(r, "pgp_key")) return fail(cannotEvaluate("pgp_key"));
+    const encrypted = typeof r.props.pgp_key === "string" && r.props.pgp_key.trim() !== "";
+    const findings: RuleFinding[] = [];
+    const consumers = consumersOf(r, ctx.graph.resources);
+    for (const c of consumers) {
+      if (SECRET_STORES.includes(c.consumer.entry.id)) continue;
+      findings.push({
+        key: `Copy::${c.consumer.address}`,
+        message: `the secret of ${r.address} is copied into ${c.consumer.address} (${c.field}); expected it kept in a secret store only. Fix: let workloads read it from Secrets Manager, or move to a federated credential`,
+      });
+    }
+    const stored = consumers.some((c) => SECRET_STORES.includes(c.consumer.entry.id));
+    if (!encrypted && !stored) {
+      findings.push({
+        key: "Secret::plaintext-state",
+        field: "pgp_key",
+        message: `${r.address} has no pgp_key and its secret is not handed to Secrets Manager: the secret sits in Terraform state in plain text, and reaching the workload means reading it from state or outputs. Expected: pgp_key, or the secret stored by GovernedIdentity's static-key credential. Fix: use a federated or ephemeral credential, or declare it through GovernedIdentity`,
+      });
+    }
+    return fail(...findings);
+  },
+});

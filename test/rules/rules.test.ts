@@ -1,0 +1,312 @@
+import { renderIdentity } from "../../src/render/aws";
+import { RULES } from "../../src/rules/registry";
+import { recertification } from "../../src/rules/recertification";
+import { wildcardActions } from "../../src/rules/wildcard-actions";
+import { resourceWildcard } from "../../src/rules/resource-wildcard";
+import { adminPolicies } from "../../src/rules/admin-policies";
+import { permissionsBoundary } from "../../src/rules/permissions-boundary";
+import { openTrust } from "../../src/rules/open-trust";
+import { githubOidcTrust } from "../../src/rules/github-oidc-trust";
+import { sessionDuration } from "../../src/rules/session-duration";
+import { staticCredentialTtl } from "../../src/rules/static-credential-ttl";
+import { consoleAccess } from "../../src/rules/console-access";
+import { secretExposure } from "../../src/rules/secret-exposure";
+import { crossAccountTrust } from "../../src/rules/cross-account-trust";
+import { orphanedDependents } from "../../src/rules/orphaned-dependents";
+import { parseSpec } from "../../src/spec/identity";
+import { TAG } from "../../src/spec/tags";
+import { renderedResources, resource } from "../../src/testing/resources";
+import { clock, inDays, OIDC, specsOfEveryKind } from "../helpers";
+import { allow, doc, findings, LIFECYCLE, messages, role, severities, user } from "./fixtures";
+
+describe("every rule on what GovernedIdentity renders", () => {
+  it.each(specsOfEveryKind().map((s) => [s.name, s] as const))("%s: no findings from any rule", (_name, input) => {
+    const resources = renderedResources(renderIdentity(parseSpec(input, { clock })));
+    for (const rule of RULES) expect([rule.id, findings(rule, resources)]).toEqual([rule.id, []]);
+  });
+});
+
+describe("NHI-GOV-004 recertification", () => {
+  const withTags = (tags: Record<string, string>, address = "aws_iam_role.r") => role({ tags: { ...LIFECYCLE, ...tags } }, {}, address);
+  it("passes a date inside the window and outside the warning period", () => {
+    expect(findings(recertification, [withTags({ [TAG.recertifyBy]: inDays(90) })])).toEqual([]);
+  });
+  it("fails overdue (high), beyond the window (medium) and due soon (low)", () => {
+    const rs = [withTags({ [TAG.recertifyBy]: inDays(-1) }, "aws_iam_role.overdue"), withTags({ [TAG.recertifyBy]: inDays(181) }, "aws_iam_role.far"), withTags({ [TAG.recertifyBy]: inDays(10) }, "aws_iam_role.soon")];
+    expect(findings(recertification, rs)).toEqual([
+      "NHI-GOV-004[Recertify::beyond-window] @ aws_iam_role.far",
+      "NHI-GOV-004[Recertify::overdue] @ aws_iam_role.overdue",
+      "NHI-GOV-004[Recertify::due-soon] @ aws_iam_role.soon",
+    ].sort());
+    expect(severities(recertification, [rs[0]])).toEqual({ "NHI-GOV-004[Recertify::overdue]": "high" });
+    expect(severities(recertification, [rs[1]])).toEqual({ "NHI-GOV-004[Recertify::beyond-window]": "medium" });
+    expect(severities(recertification, [rs[2]])).toEqual({ "NHI-GOV-004[Recertify::due-soon]": "low" });
+  });
+  it("follows the configured window and warning period", () => {
+    expect(findings(recertification, [withTags({ [TAG.recertifyBy]: inDays(90) })], { recertificationWindowDays: 60 })).toEqual(["NHI-GOV-004[Recertify::beyond-window] @ aws_iam_role.r"]);
+    expect(findings(recertification, [withTags({ [TAG.recertifyBy]: inDays(90) })], { recertificationWarningDays: 95 })).toEqual(["NHI-GOV-004[Recertify::due-soon] @ aws_iam_role.r"]);
+  });
+  it("fails an emergency identity past its expiry, passes one before it", () => {
+    expect(findings(recertification, [withTags({ [TAG.emergencyExpires]: inDays(2), [TAG.emergencyTicket]: "INC-1" })])).toEqual([]);
+    expect(findings(recertification, [withTags({ [TAG.emergencyExpires]: inDays(-1), [TAG.emergencyTicket]: "INC-1" })])).toEqual(["NHI-GOV-004[Emergency::expired] @ aws_iam_role.r"]);
+    expect(findings(recertification, [withTags({ [TAG.emergencyExpires]: inDays(10), [TAG.emergencyTicket]: "INC-1" })])).toEqual(["NHI-GOV-004[Emergency::too-long] @ aws_iam_role.r"]);
+  });
+  it("unknown tags cannot be evaluated", () => {
+    expect(findings(recertification, [role({}, { unknownPaths: ["tags"] })])).toEqual(["NHI-GOV-004[Unknown::tags.nhi:recertify-by] @ aws_iam_role.r"]);
+  });
+});
+
+describe("NHI-GOV-005 wildcard actions", () => {
+  const pol = (policy: string, address = "aws_iam_role_policy.p") => resource("aws_iam_role_policy", address, { name: "p", role: "r", policy });
+  it("passes explicit actions", () => {
+    expect(findings(wildcardActions, [pol(doc(allow(["s3:GetObject", "s3:PutObject"])))])).toEqual([]);
+  });
+  it("fails iam:* and iam:Pass* as critical (privilege escalation), s3:Put* high, s3:Get* medium", () => {
+    const r = pol(doc(allow(["iam:*", "iam:Pass*", "s3:Put*", "s3:Get*"])));
+    expect(findings(wildcardActions, [r])).toEqual(["NHI-GOV-005[Action::iam:*]", "NHI-GOV-005[Action::iam:pass*]", "NHI-GOV-005[Action::s3:get*]", "NHI-GOV-005[Action::s3:put*]"].map((i) => `${i} @ aws_iam_role_policy.p`));
+    expect(severities(wildcardActions, [r])).toEqual({
+      "NHI-GOV-005[Action::iam:*]": "critical",
+      "NHI-GOV-005[Action::iam:pass*]": "critical",
+      "NHI-GOV-005[Action::s3:put*]": "high",
+      "NHI-GOV-005[Action::s3:get*]": "medium",
+    });
+    expect(messages(wildcardActions, [pol(doc(allow("iam:Pass*")))])[0]).toMatch(/iam:PassRole/);
+  });
+  it("ignores Deny statements", () => {
+    expect(findings(wildcardActions, [pol(doc({ Effect: "Deny", Action: "iam:*", Resource: "*" }))])).toEqual([]);
+  });
+  it("counts NotAction with Allow as a wildcard", () => {
+    expect(findings(wildcardActions, [pol(doc({ Effect: "Allow", NotAction: ["iam:*", "s3:DeleteBucket"], Resource: "*" }))])).toEqual(["NHI-GOV-005[NotAction::iam:*,s3:deletebucket] @ aws_iam_role_policy.p"]);
+    // iam:* excluded, but sts:AssumeRole and lambda:UpdateFunctionCode remain: still critical.
+    expect(severities(wildcardActions, [pol(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }))])).toEqual({ "NHI-GOV-005[NotAction::iam:*]": "critical" });
+  });
+  it("reports an unknown service as cannot-evaluate, not a pass", () => {
+    expect(messages(wildcardActions, [pol(doc(allow("nosuchservice:*")))])).toEqual([expect.stringMatching(/cannot evaluate it: service nosuchservice is not in the IAM action data/)]);
+  });
+  it("checks managed, user, group policies and inline_policy blocks on roles", () => {
+    const rs = [
+      resource("aws_iam_policy", "aws_iam_policy.m", { name: "m", policy: doc(allow("ec2:*")) }),
+      resource("aws_iam_user_policy", "aws_iam_user_policy.u", { name: "u", user: "x", policy: doc(allow("s3:*")) }),
+      resource("aws_iam_group_policy", "aws_iam_group_policy.g", { name: "g", group: "x", policy: doc(allow("*", "*")) }),
+      role({ inline_policy: [{ name: "a", policy: doc(allow("kms:*")) }] }),
+    ];
+    expect(findings(wildcardActions, rs)).toEqual([
+      "NHI-GOV-005[Action::*] @ aws_iam_group_policy.g",
+      "NHI-GOV-005[Action::ec2:*] @ aws_iam_policy.m",
+      "NHI-GOV-005[Action::kms:*] @ aws_iam_role.r",
+      "NHI-GOV-005[Action::s3:*] @ aws_iam_user_policy.u",
+    ]);
+  });
+  it("unknown or unparsable policies are findings", () => {
+    expect(findings(wildcardActions, [resource("aws_iam_role_policy", "aws_iam_role_policy.p", { name: "p", role: "r" }, { unknownPaths: ["policy"] })])).toEqual(["NHI-GOV-005[Unknown::policy] @ aws_iam_role_policy.p"]);
+    expect(findings(wildcardActions, [pol("{not json")])).toEqual(["NHI-GOV-005[Unparsable::policy] @ aws_iam_role_policy.p"]);
+    expect(findings(wildcardActions, [role({ inline_policy: [{ name: "a" }] }, { unknownPaths: ["inline_policy.0.policy"] })])).toEqual(["NHI-GOV-005[Unknown::inline_policy.0.policy] @ aws_iam_role.r"]);
+  });
+});
+
+describe("NHI-GOV-006 Resource * on write actions", () => {
+  const pol = (policy: string) => resource("aws_iam_policy", "aws_iam_policy.p", { name: "p", policy });
+  it("passes reads on * and writes on named resources", () => {
+    expect(findings(resourceWildcard, [pol(doc(allow(["s3:GetObject", "ec2:DescribeInstances"], "*"), allow("s3:PutObject", "arn:aws:s3:::b/*")))])).toEqual([]);
+  });
+  it("passes write actions that cannot be scoped to a resource", () => {
+    expect(findings(resourceWildcard, [pol(doc(allow("sts:GetCallerIdentity", "*"), allow("ec2:CreateKeyPair", "*")).replace("ec2:CreateKeyPair", "iam:CreateServiceLinkedRole").replace("iam:CreateServiceLinkedRole", "s3:ListAllMyBuckets"))])).toEqual([]);
+  });
+  it("fails write and permissions-management actions on *", () => {
+    const r = pol(doc(allow(["s3:PutObject", "iam:PassRole", "s3:GetObject"], "*")));
+    expect(findings(resourceWildcard, [r])).toEqual(["NHI-GOV-006[Action::iam:passrole] @ aws_iam_policy.p", "NHI-GOV-006[Action::s3:putobject] @ aws_iam_policy.p"]);
+    expect(severities(resourceWildcard, [r])).toEqual({ "NHI-GOV-006[Action::iam:passrole]": "critical", "NHI-GOV-006[Action::s3:putobject]": "high" });
+  });
+  it("treats NotResource with Allow as everywhere, and unknown services as cannot-evaluate", () => {
+    expect(findings(resourceWildcard, [pol(doc({ Effect: "Allow", Action: "s3:PutObject", NotResource: "arn:aws:s3:::secret/*" }))])).toEqual(["NHI-GOV-006[Action::s3:putobject] @ aws_iam_policy.p"]);
+    expect(findings(resourceWildcard, [pol(doc(allow("nosuch:Thing", "*")))])).toEqual(["NHI-GOV-006[Unknown::action:nosuch:thing] @ aws_iam_policy.p"]);
+  });
+});
+
+describe("NHI-GOV-007 admin managed policies", () => {
+  const att = (arn: string, address = "aws_iam_role_policy_attachment.a") => resource("aws_iam_role_policy_attachment", address, { role: "r", policy_arn: arn });
+  it("passes a scoped managed policy", () => {
+    expect(findings(adminPolicies, [att("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), att("arn:aws:iam::123456789012:policy/AdministratorAccess", "aws_iam_role_policy_attachment.own")])).toEqual([]);
+  });
+  it("fails AdministratorAccess, IAMFullAccess, PowerUserAccess and AdministratorAccess-* wherever attached", () => {
+    const rs = [
+      att("arn:aws:iam::aws:policy/AdministratorAccess"),
+      resource("aws_iam_user_policy_attachment", "aws_iam_user_policy_attachment.u", { user: "u", policy_arn: "arn:aws:iam::aws:policy/IAMFullAccess" }),
+      resource("aws_iam_group_policy_attachment", "aws_iam_group_policy_attachment.g", { group: "g", policy_arn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
+      resource("aws_iam_policy_attachment", "aws_iam_policy_attachment.x", { name: "x", roles: ["r"], policy_arn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess-Amplify" }),
+      role({ managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] }),
+    ];
+    expect(findings(adminPolicies, rs)).toEqual([
+      "NHI-GOV-007[Policy::IAMFullAccess] @ aws_iam_user_policy_attachment.u",
+      "NHI-GOV-007[Policy::PowerUserAccess] @ aws_iam_group_policy_attachment.g",
+      "NHI-GOV-007[Policy::AdministratorAccess-Amplify] @ aws_iam_policy_attachment.x",
+      "NHI-GOV-007[Policy::AdministratorAccess] @ aws_iam_role.r",
+      "NHI-GOV-007[Policy::AdministratorAccess] @ aws_iam_role_policy_attachment.a",
+    ].sort());
+  });
+  it("an unknown policy ARN cannot be evaluated", () => {
+    expect(findings(adminPolicies, [resource("aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment.a", { role: "r" }, { unknownPaths: ["policy_arn"] })])).toEqual(["NHI-GOV-007[Unknown::policy_arn] @ aws_iam_role_policy_attachment.a"]);
+  });
+});
+
+describe("NHI-GOV-008 permissions boundary", () => {
+  it("passes roles and users with a boundary", () => {
+    expect(findings(permissionsBoundary, [role(), user()])).toEqual([]);
+  });
+  it("fails roles and users without one; unknown is cannot-evaluate", () => {
+    expect(findings(permissionsBoundary, [role({ permissions_boundary: undefined }), user({ permissions_boundary: "" }), role({}, { unknownPaths: ["permissions_boundary"] }, "aws_iam_role.later")])).toEqual([
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_role.r",
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_user.u",
+      "NHI-GOV-008[Unknown::permissions_boundary] @ aws_iam_role.later",
+    ]);
+  });
+});
+
+const trustRole = (statement: Record<string, unknown>, address = "aws_iam_role.r") => role({ assume_role_policy: doc({ Effect: "Allow", Action: "sts:AssumeRole", ...statement }) }, {}, address);
+
+describe("NHI-GOV-009 open trust", () => {
+  it("passes named principals and a root with conditions", () => {
+    expect(findings(openTrust, [trustRole({ Principal: { AWS: "arn:aws:iam::123456789012:role/ci" } }), trustRole({ Principal: { AWS: "123456789012" }, Condition: { StringEquals: { "sts:ExternalId": "x" } } }, "aws_iam_role.c")])).toEqual([]);
+  });
+  it('fails "*", AWS "*", an account root ARN and a bare account id', () => {
+    const rs = [
+      trustRole({ Principal: "*" }, "aws_iam_role.star"),
+      trustRole({ Principal: { AWS: "*" } }, "aws_iam_role.awsstar"),
+      trustRole({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }, "aws_iam_role.root"),
+      trustRole({ Principal: { AWS: "210987654321" } }, "aws_iam_role.bare"),
+    ];
+    expect(findings(openTrust, rs)).toEqual([
+      "NHI-GOV-009[Principal::*] @ aws_iam_role.awsstar",
+      "NHI-GOV-009[Principal::210987654321] @ aws_iam_role.bare",
+      "NHI-GOV-009[Principal::arn:aws:iam::123456789012:root] @ aws_iam_role.root",
+      "NHI-GOV-009[Principal::*] @ aws_iam_role.star",
+    ].sort());
+    expect(severities(openTrust, [rs[0]])).toEqual({ "NHI-GOV-009[Principal::*]": "critical" });
+  });
+  it("unknown and unparsable trust policies are findings", () => {
+    expect(findings(openTrust, [role({}, { unknownPaths: ["assume_role_policy"] }), role({ assume_role_policy: "nope" }, {}, "aws_iam_role.bad")])).toEqual([
+      "NHI-GOV-009[Unparsable::assume_role_policy] @ aws_iam_role.bad",
+      "NHI-GOV-009[Unknown::assume_role_policy] @ aws_iam_role.r",
+    ].sort());
+  });
+});
+
+describe("NHI-GOV-010 GitHub OIDC trust", () => {
+  const H = "token.actions.githubusercontent.com";
+  const gh = (Condition: Record<string, unknown> | undefined, address = "aws_iam_role.gh") => trustRole({ Principal: { Federated: OIDC }, Action: "sts:AssumeRoleWithWebIdentity", ...(Condition ? { Condition } : {}) }, address);
+  it("passes aud plus an exact sub (StringEquals, or StringLike without wildcards)", () => {
+    expect(findings(githubOidcTrust, [gh({ StringEquals: { [`${H}:aud`]: "sts.amazonaws.com", [`${H}:sub`]: "repo:acme/app:ref:refs/heads/main" } }), gh({ StringEquals: { [`${H}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${H}:sub`]: "repo:acme/app:environment:prod" } }, "aws_iam_role.like")])).toEqual([]);
+  });
+  it("fails no aud, no sub, and a wildcard sub", () => {
+    const rs = [
+      gh({ StringEquals: { [`${H}:sub`]: "repo:acme/app:ref:refs/heads/main" } }, "aws_iam_role.noaud"),
+      gh({ StringEquals: { [`${H}:aud`]: "sts.amazonaws.com" } }, "aws_iam_role.nosub"),
+      gh({ StringEquals: { [`${H}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${H}:sub`]: "repo:acme/*" } }, "aws_iam_role.wild"),
+      gh(undefined, "aws_iam_role.none"),
+    ];
+    expect(findings(githubOidcTrust, rs)).toEqual([
+      "NHI-GOV-010[Condition::aud] @ aws_iam_role.noaud",
+      "NHI-GOV-010[Condition::aud] @ aws_iam_role.none",
+      "NHI-GOV-010[Condition::sub] @ aws_iam_role.none",
+      "NHI-GOV-010[Condition::sub] @ aws_iam_role.nosub",
+      "NHI-GOV-010[Condition::sub] @ aws_iam_role.wild",
+    ]);
+  });
+  it("unknown trust is cannot-evaluate", () => {
+    expect(findings(githubOidcTrust, [role({}, { unknownPaths: ["assume_role_policy"] })])).toEqual(["NHI-GOV-010[Unknown::assume_role_policy] @ aws_iam_role.r"]);
+  });
+});
+
+describe("NHI-GOV-011 max session duration", () => {
+  it("passes at most the configured maximum (default when unset)", () => {
+    expect(findings(sessionDuration, [role({ max_session_duration: 3600 }), role({ max_session_duration: undefined }, {}, "aws_iam_role.d")])).toEqual([]);
+    expect(findings(sessionDuration, [role({ max_session_duration: 14400 })], { maxSessionDuration: "PT4H" })).toEqual([]);
+  });
+  it("fails beyond it; unknown is cannot-evaluate", () => {
+    expect(findings(sessionDuration, [role({ max_session_duration: 43200 }), role({}, { unknownPaths: ["max_session_duration"] }, "aws_iam_role.u")])).toEqual([
+      "NHI-GOV-011[Session::too-long] @ aws_iam_role.r",
+      "NHI-GOV-011[Unknown::max_session_duration] @ aws_iam_role.u",
+    ]);
+  });
+});
+
+describe("NHI-GOV-012 static credential TTL and rotation", () => {
+  const key = (userName = "u", extra = {}) => resource("aws_iam_access_key", "aws_iam_access_key.k", { user: userName }, { propRefs: { user: [`aws_iam_user.${userName}.name`] }, ...extra });
+  it("passes a key whose user declares ttl within the maximum and rotation", () => {
+    expect(findings(staticCredentialTtl, [user(), key()])).toEqual([]);
+  });
+  it("fails no ttl and no rotation, and ttl beyond the maximum", () => {
+    const bare = user({ tags: { ...LIFECYCLE } });
+    expect(findings(staticCredentialTtl, [bare, key()])).toEqual(["NHI-GOV-012[Rotation::missing] @ aws_iam_access_key.k", "NHI-GOV-012[TTL::missing] @ aws_iam_access_key.k"]);
+    const long = user({ tags: { ...LIFECYCLE, [TAG.ttl]: "P365D", [TAG.rotation]: "P30D" } });
+    expect(findings(staticCredentialTtl, [long, key()])).toEqual(["NHI-GOV-012[TTL::exceeds] @ aws_iam_access_key.k"]);
+    expect(findings(staticCredentialTtl, [long, key()], { maxCredentialTtl: "P400D" })).toEqual([]);
+  });
+  it("uses a credential's own expiry attribute (azuread end_date, end_date_relative)", () => {
+    const pw = (props: Record<string, unknown>, extra = {}) => resource("azuread_application_password", "azuread_application_password.p", { application_id: "/applications/x", ...props }, extra);
+    expect(findings(staticCredentialTtl, [pw({ end_date: inDays(60) })])).toEqual([]);
+    expect(findings(staticCredentialTtl, [pw({ end_date_relative: "2160h" })])).toEqual([]);
+    expect(findings(staticCredentialTtl, [pw({ end_date: inDays(700) })])).toEqual(["NHI-GOV-012[TTL::exceeds] @ azuread_application_password.p"]);
+    expect(findings(staticCredentialTtl, [pw({}, { unknownPaths: ["end_date"] })])).toEqual(["NHI-GOV-012[Unknown::end_date] @ azuread_application_password.p"]);
+  });
+  it("an unknown or external owner cannot be evaluated", () => {
+    expect(findings(staticCredentialTtl, [resource("aws_iam_access_key", "aws_iam_access_key.k", {}, { unknownPaths: ["user"] })])).toEqual(["NHI-GOV-012[Unknown::user] @ aws_iam_access_key.k"]);
+    expect(findings(staticCredentialTtl, [resource("aws_iam_access_key", "aws_iam_access_key.k", { user: "someone" })])).toEqual(["NHI-GOV-012[Unknown::user] @ aws_iam_access_key.k"]);
+  });
+});
+
+describe("NHI-GOV-013 console login on a non-human identity", () => {
+  const profile = (userName: string) => resource("aws_iam_user_login_profile", "aws_iam_user_login_profile.p", { user: userName }, { propRefs: { user: [`aws_iam_user.${userName}.name`] } });
+  it("passes a login profile for a user without nhi tags (a human)", () => {
+    expect(findings(consoleAccess, [user({ tags: { team: "x" } }, {}, "aws_iam_user.alice"), profile("alice")])).toEqual([]);
+  });
+  it("fails a login profile on a non-human identity", () => {
+    expect(findings(consoleAccess, [user(), profile("u")])).toEqual(["NHI-GOV-013[Owner::aws_iam_user.u] @ aws_iam_user_login_profile.p"]);
+  });
+  it("an unknown user cannot be evaluated", () => {
+    expect(findings(consoleAccess, [resource("aws_iam_user_login_profile", "aws_iam_user_login_profile.p", {}, { unknownPaths: ["user"] })])).toEqual(["NHI-GOV-013[Unknown::user] @ aws_iam_user_login_profile.p"]);
+  });
+});
+
+describe("NHI-GOV-014 credential secret exposed", () => {
+  const key = (props: Record<string, unknown> = {}, extra = {}) => resource("aws_iam_access_key", "aws_iam_access_key.k", { user: "u", ...props }, extra);
+  const store = resource("aws_secretsmanager_secret_version", "aws_secretsmanager_secret_version.v", { secret_id: "s" }, { propRefs: { secret_string: ["aws_iam_access_key.k.secret"] } });
+  it("passes a key with pgp_key, a key handed to Secrets Manager, and Pulumi (encrypted state)", () => {
+    expect(findings(secretExposure, [key({ pgp_key: "keybase:ops" })])).toEqual([]);
+    expect(findings(secretExposure, [key(), store])).toEqual([]);
+    expect(findings(secretExposure, [key({}, { origin: { source: "pulumi" } })])).toEqual([]);
+  });
+  it("fails a key in plain-text state, and a secret copied into another resource", () => {
+    expect(findings(secretExposure, [key()])).toEqual(["NHI-GOV-014[Secret::plaintext-state] @ aws_iam_access_key.k"]);
+    const copy = resource("github_actions_secret", "github_actions_secret.s", { repository: "app", secret_name: "AWS_SECRET" }, { propRefs: { plaintext_value: ["aws_iam_access_key.k.secret"] } });
+    expect(findings(secretExposure, [key(), store, copy])).toEqual(["NHI-GOV-014[Copy::github_actions_secret.s] @ aws_iam_access_key.k"]);
+  });
+  it("an unknown pgp_key cannot be evaluated", () => {
+    expect(findings(secretExposure, [key({}, { unknownPaths: ["pgp_key"] })])).toEqual(["NHI-GOV-014[Unknown::pgp_key] @ aws_iam_access_key.k"]);
+  });
+});
+
+describe("NHI-GOV-015 cross-account trust without external id", () => {
+  it("passes same-account trust and cross-account trust with sts:ExternalId", () => {
+    expect(findings(crossAccountTrust, [trustRole({ Principal: { AWS: "arn:aws:iam::123456789012:role/ci" } }), trustRole({ Principal: { AWS: "arn:aws:iam::210987654321:role/vendor" }, Condition: { StringEquals: { "sts:ExternalId": "abc" } } }, "aws_iam_role.x")])).toEqual([]);
+  });
+  it("fails another account's role or root without it", () => {
+    expect(findings(crossAccountTrust, [trustRole({ Principal: { AWS: ["arn:aws:iam::210987654321:role/vendor", "arn:aws:iam::123456789012:role/ci"] } })])).toEqual(["NHI-GOV-015[Principal::arn:aws:iam::210987654321:role/vendor] @ aws_iam_role.r"]);
+  });
+  it("unknown trust is cannot-evaluate", () => {
+    expect(findings(crossAccountTrust, [role({}, { unknownPaths: ["assume_role_policy"] })])).toEqual(["NHI-GOV-015[Unknown::assume_role_policy] @ aws_iam_role.r"]);
+  });
+});
+
+describe("NHI-GOV-016 deleting a principal that keeps dependents", () => {
+  const pol = (action: "delete" | "no-op") => resource("aws_iam_role_policy", "aws_iam_role_policy.p", { name: "p", role: "r", policy: doc(allow("s3:GetObject")) }, { action, propRefs: { role: ["aws_iam_role.r.name"] } });
+  it("passes when the dependents are deleted too", () => {
+    expect(findings(orphanedDependents, [role({}, { action: "delete" }), pol("delete")])).toEqual([]);
+  });
+  it("fails when a dependent stays", () => {
+    expect(findings(orphanedDependents, [role({}, { action: "delete" }), pol("no-op")])).toEqual(["NHI-GOV-016[Dependent::aws_iam_role_policy.p] @ aws_iam_role.r"]);
+  });
+  it("does not run on creates", () => {
+    expect(findings(orphanedDependents, [role(), pol("no-op")])).toEqual([]);
+  });
+});
