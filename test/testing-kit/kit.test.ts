@@ -1,0 +1,58 @@
+import { checkPulumiProgram } from "../../testing";
+import { clock, inDays } from "../helpers";
+import * as P from "./programs";
+
+/** [URN type chain::name, finding id] pairs: the exact finding set, with URNs shortened. */
+const short = (u: string) => u.split("::").slice(2).join("::").replace(/urn:pulumi:stack::project::/g, "");
+const findings = async (program: () => void, config = {}, exemptions: any[] = []) =>
+  (await checkPulumiProgram(program, { clock, config, exemptions })).findings.filter((f) => !f.exemptedBy).map((f) => [short(f.address), f.findingId.replace(/urn:pulumi:stack::project::/g, "")]);
+
+const TAGS = ["credential", "environment", "owner", "purpose", "recertify-by", "retirement", "system-of-record", "workload"].map((t) => `NHI-GOV-003[Tag::nhi:${t}]`);
+const ungovernedPrincipal = (at: string) => [[at, "NHI-GOV-001"], ...TAGS.map((t) => [at, t]), [at, "NHI-GOV-008[Boundary::missing]"]];
+
+describe("checkPulumiProgram", () => {
+  it("a role, a policy attachment and an access key written by hand", async () => {
+    expect(await findings(P.handWritten)).toEqual([
+      ["aws:iam/accessKey:AccessKey::ci-key", "NHI-GOV-002[Owner::aws:iam/user:User::ci]"],
+      ["aws:iam/accessKey:AccessKey::ci-key", "NHI-GOV-012[Rotation::missing]"],
+      ["aws:iam/accessKey:AccessKey::ci-key", "NHI-GOV-012[TTL::missing]"],
+      ...ungovernedPrincipal("aws:iam/role:Role::deployer"),
+      ["aws:iam/rolePolicyAttachment:RolePolicyAttachment::deployer-admin", "NHI-GOV-002[Owner::aws:iam/role:Role::deployer]"],
+      ["aws:iam/rolePolicyAttachment:RolePolicyAttachment::deployer-admin", "NHI-GOV-007[Policy::AdministratorAccess]"],
+      ...ungovernedPrincipal("aws:iam/user:User::ci"),
+    ]);
+  });
+
+  it("the same identity inside GovernedIdentity: no findings", async () => {
+    expect(await findings(P.governed)).toEqual([]);
+  });
+
+  it("an identity inside the user's own component is ungoverned until the component type is approved", async () => {
+    expect(await findings(P.ownComponent)).toEqual(ungovernedPrincipal("acme:platform:TeamDeployer$aws:iam/role:Role::payments-role"));
+    const approved = await findings(P.ownComponent, { approvedConstructs: [{ type: "acme:platform:TeamDeployer" }] });
+    expect(approved).toEqual(ungovernedPrincipal("acme:platform:TeamDeployer$aws:iam/role:Role::payments-role").slice(1));
+  });
+
+  it("a spoofed parent: a raw role and an attachment under a GovernedIdentity are compared with its spec", async () => {
+    const f = await findings(P.spoofedParent);
+    const sneaky = "nhi-governance:aws:GovernedIdentity$aws:iam/role:Role::sneaky";
+    const attach = "nhi-governance:aws:GovernedIdentity$aws:iam/rolePolicyAttachment:RolePolicyAttachment::sneaky-admin";
+    expect(f.filter(([a]) => a === sneaky || a === attach)).toEqual([
+      ...["assume_role_policy", "name", "path", "permissions_boundary", "tags"].map((d) => [sneaky, `NHI-GOV-002[Drift::${d}]`]),
+      ...TAGS.map((t) => [sneaky, t]),
+      [sneaky, "NHI-GOV-008[Boundary::missing]"],
+      [attach, `NHI-GOV-002[Child::${attach}]`],
+      [attach, "NHI-GOV-007[Policy::AdministratorAccess]"],
+    ]);
+    // Two roles under one GovernedIdentity: one of them is reported as the second role.
+    expect(f.filter(([, id]) => /Child::.*Role::/.test(id))).toHaveLength(1);
+    expect(f.every(([a]) => !a.endsWith("RolePolicy::deployer-policy"))).toBe(true);
+  });
+
+  it("exemptions apply: an exempted finding does not count", async () => {
+    const exemptions = [{ rule: "NHI-GOV-007", resource: "*::deployer-admin", reason: "migrating to GovernedIdentity", owner: "@acme/payments", ticket: "SEC-1", expires: inDays(10) }];
+    const f = await findings(P.handWritten, {}, exemptions);
+    expect(f.filter(([, id]) => id.startsWith("NHI-GOV-007"))).toEqual([]);
+    expect(f).toHaveLength(24);
+  });
+});
