@@ -1,0 +1,257 @@
+import { planToInput, mapActions } from "../../src/adapters/terraform-plan";
+import { InputError } from "../../src/adapters/input";
+import { evaluate } from "../../src/engine/evaluate";
+import { renderIdentity } from "../../src/render/aws";
+import { resolveConfig } from "../../src/spec/config";
+import { TAG } from "../../src/spec/tags";
+import { change, configResource, governedChanges, lit, plan, ref } from "../fixtures/plans/builder";
+import { clock, spec, specsOfEveryKind } from "../helpers";
+
+const ROLE_AFTER = { name: "app", path: "/", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }), max_session_duration: 3600, tags: null };
+const model = (p: unknown) => planToInput(p, "plan.json");
+const one = (p: unknown) => {
+  const { resources } = model(p);
+  expect(resources).toHaveLength(1);
+  return resources[0];
+};
+
+describe("action sets", () => {
+  it.each([
+    [["create"], "create"],
+    [["update"], "update"],
+    [["delete"], "delete"],
+    [["delete", "create"], "replace"],
+    [["create", "delete"], "replace"],
+    [["no-op"], "no-op"],
+    [["read"], "read"],
+    [["forget"], "delete"],
+  ])("%j is %s", (actions, expected) => {
+    expect(mapActions(actions as string[], false, "x")).toBe(expected);
+  });
+
+  it("an import with no other change is judged as a create; an import with changes stays an update", () => {
+    expect(one(plan([change({ address: "aws_iam_role.imported", type: "aws_iam_role", actions: ["no-op"], after: ROLE_AFTER, importing: { id: "app" } })])).action).toBe("create");
+    expect(one(plan([change({ address: "aws_iam_role.imported", type: "aws_iam_role", actions: ["update"], after: ROLE_AFTER, importing: { id: "app" } })])).action).toBe("update");
+  });
+
+  it("rejects an unknown action set with the file and resource named", () => {
+    expect(() => model(plan([change({ address: "aws_iam_role.x", type: "aws_iam_role", actions: ["delete", "update"] })]))).toThrow(new InputError('plan.json: aws_iam_role.x: unsupported action set ["delete","update"]'));
+  });
+
+  it("a delete carries the before values as props; no unknowns", () => {
+    const r = one(plan([change({ address: "aws_iam_role.old", type: "aws_iam_role", actions: ["delete"], before: ROLE_AFTER, after: null, afterUnknown: {} })]));
+    expect(r).toMatchObject({ action: "delete", props: ROLE_AFTER, before: ROLE_AFTER, unknownPaths: [] });
+  });
+
+  it("forget is modelled as a delete with the last known values", () => {
+    const r = one(plan([change({ address: "aws_iam_user.kept", type: "aws_iam_user", actions: ["forget"], before: { name: "kept" }, after: null })]));
+    expect(r).toMatchObject({ action: "delete", props: { name: "kept" } });
+  });
+
+  it("a replace (either order) carries after values and before", () => {
+    for (const actions of [["delete", "create"], ["create", "delete"]]) {
+      const r = one(plan([change({ address: "aws_iam_role.r", type: "aws_iam_role", actions, before: { ...ROLE_AFTER, name: "old" }, after: ROLE_AFTER })]));
+      expect(r).toMatchObject({ action: "replace", props: ROLE_AFTER, before: { name: "old" } });
+    }
+  });
+
+  it("a deposed object keeps a distinct address", () => {
+    const { resources } = model(plan([change({ address: "aws_iam_role.r", type: "aws_iam_role", after: ROLE_AFTER }), change({ address: "aws_iam_role.r", type: "aws_iam_role", actions: ["delete"], before: ROLE_AFTER, deposed: "00aa11bb" })]));
+    expect(resources.map((r) => r.address)).toEqual(["aws_iam_role.r", "aws_iam_role.r (deposed 00aa11bb)"]);
+  });
+});
+
+describe("what enters the model", () => {
+  it("skips data sources and types outside the catalog; keeps no-op identities for linking", () => {
+    const { resources, scope } = model(
+      plan([
+        change({ address: "data.aws_iam_role.existing", type: "aws_iam_role", mode: "data", actions: ["read"], after: ROLE_AFTER }),
+        change({ address: "aws_s3_bucket.b", type: "aws_s3_bucket", after: { bucket: "b" } }),
+        change({ address: "aws_iam_role.same", type: "aws_iam_role", actions: ["no-op"], before: ROLE_AFTER, after: ROLE_AFTER }),
+      ]),
+    );
+    expect(resources.map((r) => [r.address, r.action])).toEqual([["aws_iam_role.same", "no-op"]]);
+    expect(scope).toBe("changes");
+  });
+
+  it("after_unknown becomes dot paths, nested objects and lists included", () => {
+    const r = one(plan([change({ address: "aws_iam_role.r", type: "aws_iam_role", after: ROLE_AFTER, afterUnknown: { arn: true, tags: { "nhi:owner": true }, inline_policy: [{ policy: true, name: false }], managed_policy_arns: [] } })]));
+    expect(r.unknownPaths.sort()).toEqual(["arn", "inline_policy.0.policy", "tags.nhi:owner"]);
+  });
+
+  it("an unknown trust policy is an unknown path, and the gate does not pass it", () => {
+    const r = one(plan([change({ address: "aws_iam_role.r", type: "aws_iam_role", after: { ...ROLE_AFTER, assume_role_policy: undefined }, afterUnknown: { assume_role_policy: true } })]));
+    expect(r.unknownPaths).toContain("assume_role_policy");
+    const report = evaluate(model(plan([change({ address: "aws_iam_role.r", type: "aws_iam_role", after: { name: "r", path: "/" }, afterUnknown: { assume_role_policy: true } })])), { clock });
+    expect(report.passed).toBe(false);
+    expect(report.findings.some((f) => f.field === "assume_role_policy" || f.findingId.includes("Unknown::assume_role_policy"))).toBe(true);
+  });
+
+  it("before_sensitive and after_sensitive become sensitive paths, plus the catalog's secret attributes", () => {
+    const r = one(plan([change({ address: "aws_iam_access_key.k", type: "aws_iam_access_key", after: { user: "u", secret: "s3cr3t-value" }, beforeSensitive: { tags: { token: true } }, afterSensitive: { secret: true, nested: [{ deep: true }] } })]));
+    expect(r.sensitivePaths.sort()).toEqual(["encrypted_secret", "encrypted_ses_smtp_password_v4", "nested.0.deep", "secret", "ses_smtp_password_v4", "tags.token"]);
+  });
+
+  it("reads prior_state identities the plan does not list, as context", () => {
+    const p = plan([change({ address: "aws_iam_access_key.k", type: "aws_iam_access_key", after: { user: "legacy" } })], {}, "0.1", {
+      prior_state: { format_version: "0.1", values: { root_module: { resources: [{ address: "aws_iam_user.legacy", mode: "managed", type: "aws_iam_user", name: "legacy", values: { name: "legacy" } }] } } },
+    });
+    const { resources } = model(p);
+    expect(resources.map((r) => [r.address, r.action])).toEqual([
+      ["aws_iam_access_key.k", "create"],
+      ["aws_iam_user.legacy", "no-op"],
+    ]);
+  });
+
+  it("keeps __proto__ and constructor keys as data", () => {
+    const text = `{"format_version":"1.2","resource_changes":[{"address":"aws_iam_role.r","mode":"managed","type":"aws_iam_role","name":"r","change":{"actions":["create"],"before":null,"after":{"name":"r","__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}},"after_unknown":{"__proto__":{"a":true}}}}],"configuration":{"root_module":{"resources":[{"address":"aws_iam_role.r","mode":"managed","type":"aws_iam_role","expressions":{"__proto__":{"references":["aws_iam_user.u"]}}}]}}}`;
+    const r = one(JSON.parse(text));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(r.props)).toBe(Object.prototype);
+    expect(r.unknownPaths).toEqual(["__proto__.a"]);
+    expect(Object.getOwnPropertyNames(r.propRefs)).toEqual(["__proto__"]);
+    expect(Object.getPrototypeOf(r.propRefs)).toBe(Object.prototype);
+  });
+});
+
+describe("format versions", () => {
+  it.each(["0.1", "0.2", "1.0", "1.1", "1.2", "1.3"])("reads format_version %s", (v) => {
+    expect(model(plan([change({ address: "aws_iam_role.r", type: "aws_iam_role", after: ROLE_AFTER })], {}, v)).resources).toHaveLength(1);
+  });
+
+  it.each([
+    ["2.0", "plan.json: unsupported format_version 2.0"],
+    ["10.1", "plan.json: unsupported format_version 10.1"],
+    ["one", 'plan.json: format_version "one" is not MAJOR.MINOR'],
+  ])("refuses format_version %s", (v, message) => {
+    expect(() => model(plan([], {}, v))).toThrow(message);
+  });
+
+  it("names the file and field of a wrong shape", () => {
+    expect(() => model({ format_version: "1.2", resource_changes: [{ address: "aws_iam_role.r", mode: "managed", type: "aws_iam_role", change: { actions: "create" } }] })).toThrow(
+      "plan.json: not a Terraform plan: resource_changes.0: change.actions: Invalid input: expected array, received string",
+    );
+    expect(() => model({ format_version: "1.2" })).toThrow("plan.json: not a Terraform plan: neither resource_changes nor planned_values is present");
+    expect(() => model([])).toThrow("plan.json: not a Terraform plan (terraform show -json): (top level): Invalid input: expected object, received array");
+    expect(() => model({ format_version: "1.2", values: { root_module: {} } })).toThrow("this is a Terraform state, not a plan; use nhi-gate state");
+  });
+});
+
+describe("configuration references and modules", () => {
+  it("qualifies references inside (nested) modules and keeps the outermost source with the chain", () => {
+    const p = plan(
+      [
+        change({ address: 'module.app.module.id["a"].aws_iam_role.r', moduleAddress: 'module.app.module.id["a"]', type: "aws_iam_role", after: ROLE_AFTER }),
+        change({ address: 'module.app.module.id["a"].aws_iam_role_policy.p', moduleAddress: 'module.app.module.id["a"]', type: "aws_iam_role_policy", after: { name: "p", policy: "{}" }, afterUnknown: { role: true } }),
+      ],
+      {
+        module_calls: {
+          app: {
+            source: "app.terraform.io/acme/governed-identity/aws",
+            module: {
+              module_calls: {
+                id: {
+                  source: "./inner",
+                  module: { resources: [configResource({ address: "aws_iam_role_policy.p", type: "aws_iam_role_policy", expressions: { role: ref("aws_iam_role.r.id", "aws_iam_role.r"), name: lit("p") } })] },
+                },
+              },
+            },
+          },
+        },
+      },
+    );
+    const [role, policy] = model(p).resources;
+    expect(role.origin.module).toEqual({
+      address: 'module.app.module.id["a"]',
+      source: "app.terraform.io/acme/governed-identity/aws",
+      chain: [
+        { address: "module.app", source: "app.terraform.io/acme/governed-identity/aws" },
+        { address: 'module.app.module.id["a"]', source: "./inner" },
+      ],
+    });
+    expect(policy.propRefs).toEqual({ role: ['module.app.module.id["a"].aws_iam_role.r.id', 'module.app.module.id["a"].aws_iam_role.r'] });
+  });
+
+  it("an approved module source governs its identities; the same resources outside it do not", () => {
+    const changes = [change({ address: "module.id.aws_iam_role.r", moduleAddress: "module.id", type: "aws_iam_role", after: ROLE_AFTER })];
+    const withSource = (source: string) => plan(changes, { module_calls: { id: { source, module: { resources: [] } } } });
+    const config = { approvedModuleSources: ["app.terraform.io/acme/governed-identity/aws"] };
+    const approved = evaluate(model(withSource("app.terraform.io/acme/governed-identity/aws")), { clock, config });
+    expect(approved.resources.map((r) => [r.address, r.governed, r.via])).toEqual([["module.id.aws_iam_role.r", "governed", "module"]]);
+    const local = evaluate(model(withSource("./modules/role")), { clock, config });
+    expect(local.resources.map((r) => r.governed)).toEqual(["ungoverned"]);
+    expect(local.findings.map((f) => f.ruleId)).toContain("NHI-GOV-001");
+  });
+
+  it("resolves count references to the instance with the same index, or to every instance", () => {
+    const p = plan(
+      [
+        change({ address: "aws_iam_user.u[0]", type: "aws_iam_user", name: "u", index: 0, after: { name: "u0" } }),
+        change({ address: "aws_iam_user.u[1]", type: "aws_iam_user", name: "u", index: 1, after: { name: "u1" } }),
+        change({ address: "aws_iam_access_key.k[1]", type: "aws_iam_access_key", name: "k", index: 1, after: {}, afterUnknown: { user: true } }),
+        change({ address: "aws_iam_user_policy.all", type: "aws_iam_user_policy", after: { name: "p", policy: "{}" }, afterUnknown: { user: true } }),
+      ],
+      {
+        resources: [
+          configResource({ address: "aws_iam_access_key.k", type: "aws_iam_access_key", expressions: { user: ref("aws_iam_user.u", "count.index") }, count: true }),
+          configResource({ address: "aws_iam_user_policy.all", type: "aws_iam_user_policy", expressions: { user: ref("aws_iam_user.u.name") } }),
+        ],
+      },
+    );
+    const byAddress = new Map(model(p).resources.map((r) => [r.address, r]));
+    expect(byAddress.get("aws_iam_access_key.k[1]")?.propRefs).toEqual({ user: ["aws_iam_user.u[1]"] });
+    expect(byAddress.get("aws_iam_user_policy.all")?.propRefs).toEqual({ user: ["aws_iam_user.u[0].name", "aws_iam_user.u[1].name"] });
+  });
+});
+
+describe("governed identities from our constructs", () => {
+  it.each(specsOfEveryKind().map((s) => [s.name, s]))("%s: the seal verifies on the plan's after values and nothing is found", (_, input) => {
+    const rendered = renderIdentity(spec(input), resolveConfig({}));
+    const g = governedChanges(rendered);
+    const report = evaluate(model(plan(g.changes, { resources: g.config })), { clock });
+    expect(report.resources.map((r) => [r.address, r.governed, r.via])).toEqual([
+      [`aws_iam_${rendered.principal.type}.gov`, "governed", "seal"],
+      [`aws_iam_${rendered.principal.type}_policy.gov`, "governed", "principal"],
+    ]);
+    expect(report.findings).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+
+  it("the same plan with one tag edited after rendering is an integrity finding", () => {
+    const rendered = renderIdentity(spec(), resolveConfig({}));
+    const g = governedChanges(rendered);
+    ((g.changes[0].change as { after: { tags: Record<string, string> } }).after.tags)[TAG.owner] = "@someone-else";
+    const report = evaluate(model(plan(g.changes, { resources: g.config })), { clock });
+    expect(report.passed).toBe(false);
+    expect(report.findings.map((f) => f.findingId)).toContain("NHI-GOV-002[Seal::mismatch]");
+  });
+
+  it("a managed policy attached beside a governed identity is an integrity finding", () => {
+    const rendered = renderIdentity(spec(), resolveConfig({}));
+    const g = governedChanges(rendered);
+    g.changes.push(change({ address: "aws_iam_role_policy_attachment.extra", type: "aws_iam_role_policy_attachment", after: { policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" }, afterUnknown: { role: true } }));
+    g.config.push(configResource({ address: "aws_iam_role_policy_attachment.extra", type: "aws_iam_role_policy_attachment", expressions: { role: ref("aws_iam_role.gov.name", "aws_iam_role.gov") } }));
+    const report = evaluate(model(plan(g.changes, { resources: g.config })), { clock });
+    expect(report.findings.filter((f) => f.address === "aws_iam_role_policy_attachment.extra").map((f) => f.findingId)).toContain("NHI-GOV-002[Attachment::aws_iam_role_policy_attachment.extra]");
+  });
+});
+
+describe("other providers", () => {
+  it.each([
+    ["google_service_account.sa", "google_service_account", { account_id: "ci-deployer", display_name: "CI" }],
+    ["google_service_account_key.k", "google_service_account_key", { service_account_id: "ci-deployer" }],
+    ["azurerm_user_assigned_identity.id", "azurerm_user_assigned_identity", { name: "app", location: "westeurope", resource_group_name: "rg" }],
+    ["azuread_application_password.p", "azuread_application_password", { application_id: "/applications/x" }],
+    ["kubernetes_service_account_v1.sa", "kubernetes_service_account_v1", { metadata: [{ name: "app", namespace: "default" }] }],
+  ])("%s enters the model with its catalog entry and is judged", (address, type, after) => {
+    const r = one(plan([change({ address, type, after })]));
+    expect(r.entry.terraform).toBe(type);
+    const report = evaluate(model(plan([change({ address, type, after })])), { clock });
+    expect(report.resources.map((x) => [x.address, x.judged])).toEqual([[address, true]]);
+    expect(report.passed).toBe(false);
+  });
+
+  it("private keys of service account keys are sensitive whatever the plan says", () => {
+    expect(one(plan([change({ address: "google_service_account_key.k", type: "google_service_account_key", after: { private_key: "LS0tLS1CRUdJTi" } })])).sensitivePaths).toContain("private_key");
+  });
+});
