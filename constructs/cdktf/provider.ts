@@ -13,7 +13,7 @@
  * owner links (`role`, `user`, `secret_id`), which the gates follow as `${aws_iam_role.x.name}`.
  */
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, TerraformProvider, TerraformStack } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -24,6 +24,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Rotating } from "@cdktf/provider-time/lib/rotating";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { RenderedIdentity } from "../../src/render/aws";
 
 export interface IdentityResources {
@@ -95,9 +96,9 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
      * nhi:ttl tag catch that); changing rotation_days does not move an existing rotation time
      * until the next rotation; removing the resource from state (or importing it) resets the
      * clock. No pgp_key: the secret goes straight to Secrets Manager, never to an output, but
-     * it is in Terraform state: keep state encrypted and access-controlled. The stack needs
-     * the hashicorp/time provider (Terraform infers it; add a TimeProvider to pin a version).
+     * it is in Terraform state: keep state encrypted and access-controlled.
      */
+    ensureTimeProvider(scope);
     out.rotation = new Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
     out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [out.rotation] } });
     out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
@@ -127,4 +128,29 @@ export function applyRendered(res: IdentityResources, r: RenderedIdentity): void
   if (res.principal instanceof IamRole) res.principal.assumeRolePolicy = json(p.assumeRolePolicy);
   res.policy.policy = json(r.policy.document);
   if (res.secret) res.secret.tags = { ...p.tags };
+}
+
+/** The id of the time provider added for time_rotating when the stack has none. */
+export const TIME_PROVIDER_ID = "nhi-governance-time";
+
+const isDefaultTimeProvider = (n: unknown) =>
+  TerraformProvider.isTerraformProvider(n) && (n as TerraformProvider).terraformResourceType === "time" && !(n as TerraformProvider).alias;
+
+/**
+ * time_rotating needs a `time` provider in the stack (cdktf validates it). Add one, once per
+ * stack, unless the stack already has one; if the stack gets its own later, synth says so.
+ */
+function ensureTimeProvider(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  if (stack.node.tryFindChild(TIME_PROVIDER_ID)) return;
+  if (stack.node.findAll().some(isDefaultTimeProvider)) return;
+  const ours = new TimeProvider(stack, TIME_PROVIDER_ID);
+  ours.node.addValidation({
+    validate: () => {
+      const others = stack.node.findAll().filter((n) => n !== ours && isDefaultTimeProvider(n));
+      return others.length
+        ? [`GovernedIdentity added a time provider (${ours.node.path}) for time_rotating, and ${others.map((o) => o.node.path).join(", ")} configures another one: create your TimeProvider before the first static-key GovernedIdentity so it is reused`]
+        : [];
+    },
+  });
 }
