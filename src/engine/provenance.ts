@@ -85,7 +85,7 @@ export function verifySeal(p: IdentityResource, graph: ResourceGraph): { ok: tru
 }
 
 /** Whether something hanging off a governed principal is part of what our constructs render for it. */
-function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource): IntegrityProblem | undefined {
+function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource, graph: ResourceGraph): IntegrityProblem | undefined {
   const kind = isRoleOrUser(owner);
   const tags = tagsOf(owner) ?? {};
   const cred = tags[TAG.credential] ?? "unknown";
@@ -95,9 +95,21 @@ function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource): Integ
     case "aws_iam_user_policy":
       if (kind && r.entry.id === ownPolicyType(kind) && r.props.name === policyName({ name: ownerName })) return undefined;
       return { key: `Attachment::${r.address}`, message: `inline policy ${String(r.props.name ?? r.address)} on governed ${kind ?? "principal"} ${ownerName} is not part of its seal; widen access through the spec's access statements, not beside the construct` };
-    case "aws_iam_access_key":
-      if (cred === "static-key") return undefined;
-      return { key: `Credential::${r.address}`, message: `access key on governed identity ${ownerName}, whose spec allows credential "${cred}", not static keys; remove the key, or change the spec to static-key with a ttl and rotation` };
+    case "aws_iam_access_key": {
+      if (cred !== "static-key") {
+        return { key: `Credential::${r.address}`, message: `access key on governed identity ${ownerName}, whose spec allows credential "${cred}", not static keys; remove the key, or change the spec to static-key with a ttl and rotation` };
+      }
+      // A governed static-key user has exactly the one key its construct renders (rotated, stored in Secrets Manager).
+      const ownerComponent = owner.origin.parents?.find((p) => GOVERNED_IDENTITY_TYPES.includes(p.type));
+      if (ownerComponent && !(r.origin.parents ?? []).some((p) => p.id === ownerComponent.id)) {
+        return { key: `Credential::${r.address}`, message: `access key on governed user ${ownerName} created outside its GovernedIdentity ${ownerComponent.id}; the construct renders the user's one key, rotated and stored in Secrets Manager. Remove this key` };
+      }
+      const keys = graph.dependentsOf(owner).filter((d) => d.entry.id === "aws_iam_access_key");
+      if (keys.length > 1) {
+        return { key: `Credential::${r.address}`, message: `governed user ${ownerName} has ${keys.length} access keys (${keys.map((k) => k.address).join(", ")}); its construct renders one, rotated and stored in Secrets Manager. Remove the others` };
+      }
+      return undefined;
+    }
     case "aws_iam_instance_profile":
     case "aws_eks_pod_identity_association":
       return kind === "role" ? undefined : { key: `Attachment::${r.address}`, message: `${r.entry.id} needs a role` };
@@ -254,7 +266,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
               problems.push({ key: `Owner::${t.address}`, message: `${link.field} points at ${t.address}, which is not governed` });
               continue;
             }
-            const bad = isRoleOrUser(t) ? allowedOnPrincipal(r, t) : undefined;
+            const bad = isRoleOrUser(t) ? allowedOnPrincipal(r, t, graph) : undefined;
             if (bad) problems.push(bad);
             else governedBy = t.address;
           }
