@@ -109,11 +109,111 @@ export function parseJsonText(input: TextInput): unknown {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (e instanceof RangeError || /call stack|too deep/i.test(msg)) throw new InputError(`${input.name}: JSON nested too deeply to parse`);
-    const m = /position (\d+)/.exec(msg);
-    const end = /end of (JSON|data) input|Unterminated/i.test(msg);
-    const pos = m ? Number(m[1]) : end ? input.text.length : undefined;
-    const what = end || (pos !== undefined && pos >= input.text.trimEnd().length) ? "unexpected end of JSON (truncated file?)" : "invalid JSON syntax";
-    throw new InputError(`${input.name}: ${what} at byte offset ${pos === undefined ? "unknown" : byteOffset(input, pos)}`);
+    // V8 does not always give a position (and its message quotes the input): find it ourselves.
+    const pos = jsonErrorPosition(input.text) ?? input.text.length;
+    const what = pos >= input.text.trimEnd().length ? "unexpected end of JSON (truncated file?)" : "invalid JSON syntax";
+    throw new InputError(`${input.name}: ${what} at byte offset ${byteOffset(input, pos)}`);
+  }
+}
+
+/**
+ * Position of the first JSON syntax error (iterative, no recursion), or undefined when the
+ * text is valid. Only run after JSON.parse has failed.
+ */
+export function jsonErrorPosition(text: string): number | undefined {
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  // Stack of containers: "[" or "{"; state says what is expected next.
+  const stack: string[] = [];
+  type Want = "value" | "key" | "colon" | "comma-or-end" | "value-or-end" | "key-or-end";
+  let want: Want = "value";
+  const str = (): boolean => {
+    i++; // opening quote
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return false;
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else return false;
+      } else i++;
+    }
+    return false;
+  };
+  const afterValue = () => {
+    want = stack.length ? "comma-or-end" : "value";
+    if (!stack.length) {
+      ws();
+      if (i < n) throw i;
+      throw -1;
+    }
+  };
+  try {
+    for (;;) {
+      ws();
+      if (i >= n) return n;
+      const c = text[i];
+      if (want === "value" || want === "value-or-end") {
+        if (want === "value-or-end" && c === "]") {
+          stack.pop();
+          i++;
+          afterValue();
+          continue;
+        }
+        if (c === "{") {
+          stack.push("{");
+          i++;
+          want = "key-or-end";
+        } else if (c === "[") {
+          stack.push("[");
+          i++;
+          want = "value-or-end";
+        } else if (c === '"') {
+          if (!str()) return i >= n ? n : i;
+          afterValue();
+        } else {
+          const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+          if (!m) return i;
+          i += m[0].length;
+          afterValue();
+        }
+      } else if (want === "key" || want === "key-or-end") {
+        if (want === "key-or-end" && c === "}") {
+          stack.pop();
+          i++;
+          afterValue();
+          continue;
+        }
+        if (c !== '"' || !str()) return i >= n ? n : i;
+        want = "colon";
+      } else if (want === "colon") {
+        if (c !== ":") return i;
+        i++;
+        want = "value";
+      } else {
+        const top = stack[stack.length - 1];
+        if (c === ",") {
+          i++;
+          want = top === "{" ? "key" : "value";
+        } else if ((c === "}" && top === "{") || (c === "]" && top === "[")) {
+          stack.pop();
+          i++;
+          afterValue();
+        } else return i;
+      }
+    }
+  } catch (stop) {
+    return stop === -1 ? undefined : (stop as number);
   }
 }
 

@@ -66,7 +66,7 @@ export function parseUrn(urn: string): ParsedUrn {
 export const BRIDGED_PROVIDERS = ["aws", "gcp", "azuread", "azure", "github"];
 
 /** Keys whose values are maps of user keys (never renamed). */
-const MAP_KEYS = new Set(["tags", "tagsAll", "labels", "effectiveLabels", "terraformLabels", "pulumiLabels", "annotations", "metadata"]);
+const MAP_KEYS = new Set(["tags", "tagsAll", "labels", "effectiveLabels", "terraformLabels", "pulumiLabels", "annotations"]);
 /** Bridged names that are not the plain camelCase of the Terraform attribute (pluralized blocks). */
 const NAME_OVERRIDES: Record<string, Record<string, string>> = {
   "aws:iam/role:Role": { inlinePolicies: "inline_policy" },
@@ -88,8 +88,8 @@ export interface ConvertedProps {
  * inside tag/label maps or policy documents), secrets dropped and recorded as sensitive paths,
  * preview unknowns dropped and recorded as unknown paths. Paths use the converted names.
  */
-export function convertProps(token: string, input: Record<string, unknown>): ConvertedProps {
-  const bridged = BRIDGED_PROVIDERS.includes(token.split(":")[0]);
+export function convertProps(token: string, input: Record<string, unknown>, toTerraformNames = BRIDGED_PROVIDERS.includes(token.split(":")[0])): ConvertedProps {
+  const bridged = toTerraformNames;
   const overrides = NAME_OVERRIDES[token] ?? {};
   const unknownPaths: string[] = [];
   const sensitivePaths: string[] = [];
@@ -231,7 +231,9 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
     const entry = catalogByPulumiType(r.type);
     const parents = parentChain(r.urn, r.parent, index);
     if (entry) {
-      const { props, unknownPaths, sensitivePaths } = convertProps(r.type, r.props ?? {});
+      // Catalog entries with a Terraform type are modelled with its attribute names: bridged
+      // providers, and native ones the catalog maps onto a Terraform provider (aws-native -> awscc).
+      const { props, unknownPaths, sensitivePaths } = convertProps(r.type, r.props ?? {}, BRIDGED_PROVIDERS.includes(r.type.split(":")[0]) || entry.terraform !== undefined);
       for (const secretAttr of entry.secretAttributes ?? []) {
         if (props[secretAttr] !== undefined) {
           delete props[secretAttr];
@@ -248,7 +250,7 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
         sensitivePaths,
         origin: { source: options.source ?? "pulumi", parents },
       };
-      const refs = propRefsOf(r.type, r.propertyDependencies);
+      const refs = propRefsOf(r.type, r.propertyDependencies, BRIDGED_PROVIDERS.includes(r.type.split(":")[0]) || entry.terraform !== undefined);
       if (refs) res.propRefs = refs;
       resources.push(res);
     } else if (isGovernedComponentType(r.type, options.approvedTypes)) {
@@ -261,9 +263,8 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
   return { resources, components };
 }
 
-function propRefsOf(token: string, deps: Record<string, string[]> | undefined): Record<string, string[]> | undefined {
+function propRefsOf(token: string, deps: Record<string, string[]> | undefined, bridged: boolean): Record<string, string[]> | undefined {
   if (!deps) return undefined;
-  const bridged = BRIDGED_PROVIDERS.includes(token.split(":")[0]);
   const out: Record<string, string[]> = {};
   for (const [k, urns] of Object.entries(deps)) if (urns?.length) out[bridged ? (NAME_OVERRIDES[token]?.[k] ?? snakeCase(k)) : k] = [...urns];
   return Object.keys(out).length ? out : undefined;

@@ -1,0 +1,81 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError, readData, readJson, readText } from "../../src/adapters/input";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-input-"));
+const write = (name: string, content: Buffer | string) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, content);
+  return p;
+};
+const JSON_TEXT = '{"format_version":"1.2","x":"é"}';
+
+describe("reading input files", () => {
+  it.each([
+    ["utf8", Buffer.from(JSON_TEXT, "utf8")],
+    ["utf8-bom", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON_TEXT, "utf8")])],
+    ["utf16le", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON_TEXT, "utf16le")])],
+    ["utf16be", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(JSON_TEXT, "utf16le").swap16()])],
+  ])("decodes %s", (encoding, bytes) => {
+    const { input, value } = readJson(write(`${encoding}.json`, bytes));
+    expect(input.encoding).toBe(encoding);
+    expect(value).toEqual({ format_version: "1.2", x: "é" });
+  });
+
+  it("decodes UTF-16LE without a byte-order mark", () => {
+    expect(readJson(write("nobom16.json", Buffer.from(JSON_TEXT, "utf16le"))).value).toEqual({ format_version: "1.2", x: "é" });
+  });
+
+  it.each([
+    ["empty.json", "", "empty.json: empty file, expected JSON"],
+    ["blank.json", "  \n", "blank.json: empty file (only whitespace), expected JSON"],
+    ["truncated.json", '{"format_version": "1.2", "resource_', "truncated.json: unexpected end of JSON (truncated file?) at byte offset 36"],
+    ["syntax.json", '{"a": 1,, "b": 2}', "syntax.json: invalid JSON syntax at byte offset 8"],
+    ["multibyte.json", '{"é": x}', "multibyte.json: invalid JSON syntax at byte offset 7"],
+  ])("%s: one line naming the file, with the byte offset", (name, content, message) => {
+    const p = write(name, content);
+    expect(() => readJson(p)).toThrow(new InputError(message.replace(name, p)));
+  });
+
+  it("counts the byte offset in the file, BOM and UTF-16 included", () => {
+    const p = write("bad16.json", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a": x}', "utf16le")]));
+    expect(() => readJson(p)).toThrow(`${p}: invalid JSON syntax at byte offset 14`);
+  });
+
+  it("never quotes the input in a syntax error", () => {
+    const p = write("secret.json", '{"password": "hunter2-very-secret" oops}');
+    try {
+      readJson(p);
+      throw new Error("no error");
+    } catch (e) {
+      expect((e as Error).message).not.toContain("hunter2");
+      expect((e as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("names a directory, a missing file and the size limit", () => {
+    expect(() => readText(dir)).toThrow(`${dir}: is a directory, expected a file`);
+    expect(() => readText(path.join(dir, "nope.json"))).toThrow(`${path.join(dir, "nope.json")}: no such file`);
+    const p = write("big.json", "[" + "1,".repeat(100) + "1]");
+    expect(() => readText(p, { maxBytes: 100 })).toThrow(`${p}: 203 bytes, over the input size limit of 100 bytes (raise it with --max-input-size)`);
+  });
+
+  it("parses deeply nested JSON without a stack overflow, or fails with one line", () => {
+    const p = write("deep.json", "[".repeat(100000) + "]".repeat(100000));
+    let result: unknown;
+    try {
+      result = readJson(p).value;
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as Error).message).toBe(`${p}: JSON nested too deeply to parse`);
+    }
+    if (result !== undefined) expect(Array.isArray(result)).toBe(true);
+  });
+
+  it("reads YAML and reports YAML syntax errors with the byte offset", () => {
+    expect(readData(write("c.yaml", "failOn: medium\napprovedModuleSources:\n  - app.terraform.io/acme/x/aws\n"))).toEqual({ failOn: "medium", approvedModuleSources: ["app.terraform.io/acme/x/aws"] });
+    const p = write("bad.yaml", "failOn: [medium\n");
+    expect(() => readData(p)).toThrow(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid YAML \\([A-Z_]+\\) at byte offset \\d+$`));
+  });
+});
