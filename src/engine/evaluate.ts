@@ -10,6 +10,7 @@ import { EvaluationInput, IdentityResource } from "./model";
 import { resolveProvenance } from "./provenance";
 import { Finding, Report, ResourceSummary } from "./report";
 import { VERSION } from "../version";
+import { concernsNonHumanIdentity } from "../catalog";
 
 export interface EvaluateOptions {
   config?: GateConfig | GateConfigInput;
@@ -23,6 +24,8 @@ const DEFAULT_ACTIONS = ["create", "update", "replace"] as const;
 
 export function ruleApplies(rule: Rule, r: IdentityResource, scope: "changes" | "all"): boolean {
   const a = rule.appliesTo;
+  // Shared types (a project IAM member for a user, an Opaque Kubernetes secret) that the catalog scopes away from NHIs.
+  if (concernsNonHumanIdentity(r.entry, r.props) === false) return false;
   if (a.kinds && !a.kinds.includes(r.entry.kind)) return false;
   if (a.types && !a.types.includes(r.entry.id)) return false;
   const actions: readonly string[] = a.actions ?? (scope === "all" ? [...DEFAULT_ACTIONS, "no-op"] : DEFAULT_ACTIONS);

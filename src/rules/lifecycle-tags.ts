@@ -1,7 +1,8 @@
 import { CREDENTIAL_KINDS } from "../spec/identity";
 import { TAG } from "../spec/tags";
 import { parseDate } from "../engine/clock";
-import { tagsOf, tagsUnknown } from "../engine/props";
+import { tagsUnknown } from "../engine/props";
+import { tagMap } from "./support";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
 
 export const lifecycleTags = defineRule({
@@ -16,7 +17,7 @@ export const lifecycleTags = defineRule({
   check(r, ctx) {
     if (!r.entry.taggable) return notApplicable(`${r.entry.id} carries no tags`);
     if (tagsUnknown(r)) return fail(cannotEvaluate("tags"));
-    const tags = tagsOf(r) ?? {};
+    const tags = tagMap(r) ?? {};
     const findings: RuleFinding[] = [];
     for (const key of ctx.config.requiredTags) {
       const v = tags[key];

@@ -1,4 +1,6 @@
+import { evaluate } from "../../src/engine/evaluate";
 import { renderIdentity } from "../../src/render/aws";
+import { lifecycleTags } from "../../src/rules/lifecycle-tags";
 import { RULES } from "../../src/rules/registry";
 import { recertification } from "../../src/rules/recertification";
 import { wildcardActions } from "../../src/rules/wildcard-actions";
@@ -308,5 +310,24 @@ describe("NHI-GOV-016 deleting a principal that keeps dependents", () => {
   });
   it("does not run on creates", () => {
     expect(findings(orphanedDependents, [role(), pol("no-op")])).toEqual([]);
+  });
+});
+
+describe("catalog scope and Cloud Control tags", () => {
+  it("does not judge shared types that concern a human (project IAM member for a user)", () => {
+    const human = resource("google_project_iam_member", "google_project_iam_member.alice", { project: "p", role: "roles/viewer", member: "user:alice@example.com" });
+    const sa = resource("google_project_iam_member", "google_project_iam_member.ci", { project: "p", role: "roles/viewer", member: "serviceAccount:ci@p.iam.gserviceaccount.com" });
+    const report = evaluate({ resources: [human, sa] }, { clock });
+    expect(report.resources.map((r) => [r.address, r.judged])).toEqual([
+      ["google_project_iam_member.alice", false],
+      ["google_project_iam_member.ci", true],
+    ]);
+  });
+  it("reads awscc / aws-native tags given as [{key, value}]", () => {
+    const tags = Object.entries(LIFECYCLE).map(([key, value]) => ({ key, value }));
+    const r = resource("awscc_iam_role", "awscc_iam_role.r", { role_name: "r", tags, assume_role_policy_document: JSON.parse(doc({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" })) });
+    expect(findings(lifecycleTags, [r])).toEqual([]);
+    expect(findings(recertification, [resource("awscc_iam_role", "awscc_iam_role.r", { tags: [...tags.filter((t) => t.key !== TAG.recertifyBy), { key: TAG.recertifyBy, value: inDays(-3) }] })])).toEqual(["NHI-GOV-004[Recertify::overdue] @ awscc_iam_role.r"]);
+    expect(findings(openTrust, [resource("awscc_iam_role", "awscc_iam_role.o", { assume_role_policy_document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }] } })])).toEqual(["NHI-GOV-009[Principal::*] @ awscc_iam_role.o"]);
   });
 });
