@@ -213,11 +213,16 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
         const { rendered, error } = renderFor(comp);
         if (!rendered) problems.push({ key: "Component::spec", message: `the declared spec of ${comp.id} is invalid: ${error}` });
         else {
-          problems.push(...checkAgainstRendered(r, rendered, comp));
-          const slot = `${comp.id}|${r.entry.id}`;
-          const n = (principalSlots.get(slot) ?? 0) + 1;
-          principalSlots.set(slot, n);
-          if (n > 1) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}; a GovernedIdentity renders one` });
+          const drift = checkAgainstRendered(r, rendered, comp);
+          problems.push(...drift);
+          // Only a child that matches the rendering takes its slot, so an extra, different child
+          // is reported for its drift and the legitimate one is never called "the second".
+          if (!drift.length) {
+            const slot = `${comp.id}|${r.entry.id}`;
+            const n = (principalSlots.get(slot) ?? 0) + 1;
+            principalSlots.set(slot, n);
+            if (n > 1) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}; a GovernedIdentity renders one` });
+          }
         }
       }
       if (sealed && !problems.length) {

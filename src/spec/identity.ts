@@ -148,10 +148,20 @@ export interface SpecContext {
   clock?: Clock;
 }
 
-/** The spec schema with the checks that depend on the gate config and the clock. */
+const schemaCache = new WeakMap<GateConfig, WeakMap<Clock, ReturnType<typeof buildSpecSchema>>>();
+
+/** The spec schema with the checks that depend on the gate config and the clock (cached per pair). */
 export function specSchema(ctx: SpecContext = {}) {
   const config = ctx.config ?? DEFAULT_CONFIG;
   const clock = ctx.clock ?? systemClock;
+  let byClock = schemaCache.get(config);
+  if (!byClock) schemaCache.set(config, (byClock = new WeakMap()));
+  let schema = byClock.get(clock);
+  if (!schema) byClock.set(clock, (schema = buildSpecSchema(config, clock)));
+  return schema;
+}
+
+function buildSpecSchema(config: GateConfig, clock: Clock) {
   return BaseSpecSchema.superRefine((spec, z2) => {
     const add = (path: (string | number)[], message: string) => z2.addIssue({ code: "custom", path, message });
     if (!config.environments.includes(spec.environment)) {
