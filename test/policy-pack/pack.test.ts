@@ -38,7 +38,7 @@ describe("the policy pack under the analyzer protocol", () => {
     expect(Object.keys(engine?.configSchema ?? {})).toEqual(expect.arrayContaining(["failOn", "approvedConstructs", "exemptionsFile", "exemptions"]));
   });
 
-  for (const [name, program] of Object.entries({ handWritten: P.handWritten, governed: P.governed, ownComponent: P.ownComponent, spoofedParent: P.spoofedParent })) {
+  for (const [name, program] of Object.entries({ handWritten: P.handWritten, governed: P.governed, ownComponent: P.ownComponent, spoofedParent: P.spoofedParent, otherProviders: P.otherProviders })) {
     it(`${name}: the same findings as the offline kit, each under its rule's policy, once`, async () => {
       const rows = await recordPulumiProgram(program);
       const report = await checkPulumiProgram(program, { clock });

@@ -55,4 +55,13 @@ describe("checkPulumiProgram", () => {
     expect(f.filter(([, id]) => id.startsWith("NHI-GOV-007"))).toEqual([]);
     expect(f).toHaveLength(24);
   });
+
+  it("aws-native, GCP, Azure AD and Kubernetes identities written by hand", async () => {
+    expect(await findings(P.otherProviders)).toEqual([
+      ...ungovernedPrincipal("aws-native:iam:Role::native-role"),
+      ["azuread:index/servicePrincipal:ServicePrincipal::sp", "NHI-GOV-002[External::client_id]"],
+      ["gcp:serviceaccount/account:Account::gcp-sa", "NHI-GOV-001"],
+      ["kubernetes:core/v1:ServiceAccount::ksa", "NHI-GOV-001"],
+    ]);
+  });
 });

@@ -37,3 +37,17 @@ export function spoofedParent() {
   new aws.iam.Role("sneaky", { name: "sneaky", assumeRolePolicy: trust }, { parent: gov });
   new aws.iam.RolePolicyAttachment("sneaky-admin", { role: "payments-deployer", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }, { parent: gov });
 }
+
+/** Identities of other providers, registered as their SDKs register them (type token + inputs). */
+/** What every provider SDK's resource class is: a CustomResource with its type token. */
+class Raw extends pulumi.CustomResource {
+  constructor(type: string, name: string, props: pulumi.Inputs) {
+    super(type, name, props);
+  }
+}
+export function otherProviders() {
+  new Raw("aws-native:iam:Role", "native-role", { roleName: "native-role", assumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] } });
+  new Raw("gcp:serviceaccount/account:Account", "gcp-sa", { accountId: "deployer", displayName: "deployer" });
+  new Raw("azuread:index/servicePrincipal:ServicePrincipal", "sp", { clientId: "00000000-0000-0000-0000-000000000001" });
+  new Raw("kubernetes:core/v1:ServiceAccount", "ksa", { metadata: { name: "deployer", namespace: "ci" } });
+}
