@@ -27,7 +27,8 @@ process.stdout.on("error", (e) => {
 try {
   const built = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
   let cli;
-  if (fs.existsSync(built)) cli = require(built);
+  // NHI_GATE_FROM_SOURCE=1 runs the TypeScript sources even when dist/ exists (tests: a stale build must not be what they test).
+  if (process.env.NHI_GATE_FROM_SOURCE !== "1" && fs.existsSync(built)) cli = require(built);
   else {
     require(path.join(__dirname, "..", "scripts", "register-ts.js"));
     cli = require(path.join(__dirname, "..", "src", "cli", "main.ts"));
