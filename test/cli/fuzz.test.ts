@@ -1,0 +1,164 @@
+import * as fc from "fast-check";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { jsonErrorPosition } from "../../src/adapters/input";
+import { planToInput } from "../../src/adapters/terraform-plan";
+import { main } from "../../src/cli/main";
+import { fixedClock } from "../../src/engine/clock";
+import { evaluate } from "../../src/engine/evaluate";
+
+/**
+ * Property tests (fixed seed, short budget; `npm run fuzz` runs longer): arbitrary JSON and
+ * mutated real plans never crash the gate, and it exits 0 only when the input is a valid plan
+ * that the engine, asked directly, finds compliant.
+ */
+const SEED = 20260601;
+const RUNS = Number(process.env.NHI_FUZZ_RUNS ?? 40);
+const NOW = "2026-06-01";
+const CORPUS = path.resolve(__dirname, "../../../shared/corpus/terraform-plans");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-fuzz-"));
+let n = 0;
+
+async function runGate(bytes: Buffer | string) {
+  const file = path.join(dir, `in-${n++}.json`);
+  fs.writeFileSync(file, bytes);
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(["plan", file, "--now", NOW, "--format", "json"], { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env: {} });
+  fs.unlinkSync(file);
+  return { code, stdout: out.join(""), stderr: err.join(""), file };
+}
+
+/** What the engine says when asked directly: undefined when the input is not a valid plan. */
+function oracle(text: string): boolean | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    return undefined;
+  }
+  try {
+    return evaluate(planToInput(value, "x"), { clock: fixedClock(`${NOW}T00:00:00Z`) }).passed;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkRun(r: Awaited<ReturnType<typeof runGate>>, text: string | undefined) {
+  expect([0, 1, 2]).toContain(r.code);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  if (r.code === 2) {
+    expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^nhi-gate: /);
+    expect(r.stdout).toBe("");
+  }
+  if (r.code !== 2) expect(JSON.parse(r.stdout).passed).toBe(r.code === 0);
+  if (text !== undefined) {
+    const expected = oracle(text);
+    expect(r.code).toBe(expected === undefined ? 2 : expected ? 0 : 1);
+  } else expect(r.code).not.toBe(0);
+}
+
+const plans = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith(".json") && !f.includes("utf_16"))
+  .map((f) => JSON.parse(fs.readFileSync(path.join(CORPUS, f), "utf8")) as unknown);
+const failing = plans.filter((p) => oracle(JSON.stringify(p)) === false);
+
+/** Paths into a JSON value, for mutations. */
+function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = [], depth = 0): (string | number)[][] {
+  if (depth > 12 || out.length > 4000) return out;
+  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), paths(x, [...prefix, i], out, depth + 1)));
+  else if (v && typeof v === "object") for (const k of Object.keys(v)) out.push([...prefix, k]), paths((v as Record<string, unknown>)[k], [...prefix, k], out, depth + 1);
+  return out;
+}
+
+function mutate(value: unknown, at: (string | number)[], op: "delete" | "replace", replacement: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(value));
+  let cur = copy;
+  for (const k of at.slice(0, -1)) cur = cur[k];
+  const last = at[at.length - 1];
+  if (op === "delete") {
+    if (Array.isArray(cur)) cur.splice(last as number, 1);
+    else delete cur[last];
+  } else cur[last] = replacement;
+  return copy;
+}
+
+describe("fuzzing the gate", () => {
+  it("has failing real plans to mutate", () => {
+    expect(failing.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("arbitrary JSON never crashes it, and exits 0 only for a valid, compliant plan", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (v) => {
+        const text = JSON.stringify(v) ?? "null";
+        checkRun(await runGate(text), text);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("plan-shaped arbitrary JSON never crashes it", async () => {
+    const change = fc.record({
+      address: fc.oneof(fc.constant("aws_iam_role.r"), fc.string()),
+      mode: fc.constantFrom("managed", "data", "other"),
+      type: fc.constantFrom("aws_iam_role", "aws_iam_access_key", "aws_iam_user", "google_service_account", "aws_s3_bucket"),
+      change: fc.record({ actions: fc.array(fc.constantFrom("create", "delete", "update", "no-op", "read", "forget", "bogus"), { maxLength: 3 }), before: fc.jsonValue({ maxDepth: 3 }), after: fc.jsonValue({ maxDepth: 3 }), after_unknown: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: ["actions"] }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("0.1", "1.2", "2.0", "x"), fc.array(change, { maxLength: 4 }), fc.jsonValue({ maxDepth: 3 }), async (fv, rcs, configuration) => {
+        const text = JSON.stringify({ format_version: fv, resource_changes: rcs, configuration });
+        checkRun(await runGate(text), text);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("mutated real plans never crash it and never pass unless the engine agrees they comply", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.nat(), fc.constantFrom("delete" as const, "replace" as const), fc.jsonValue({ maxDepth: 2 }), async (pi, ki, op, replacement) => {
+        const base = failing[pi % failing.length];
+        const all = paths(base);
+        const mutated = mutate(base, all[ki % all.length], op, replacement);
+        const text = JSON.stringify(mutated);
+        checkRun(await runGate(text), text);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("truncated and byte-flipped real plans exit 2 or agree with the engine", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean(), async (pi, at, byte, truncate) => {
+        const buf = Buffer.from(JSON.stringify(failing[pi % failing.length]));
+        const pos = at % buf.length;
+        const bytes = truncate ? buf.subarray(0, pos) : Buffer.concat([buf.subarray(0, pos), Buffer.from([byte]), buf.subarray(pos + 1)]);
+        const r = await runGate(bytes);
+        const text = bytes.length ? bytes.toString("utf8") : undefined;
+        checkRun(r, text !== undefined && !text.includes("\uFFFD") ? text : undefined);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("finds a JSON syntax error exactly when JSON.parse does", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(), fc.string({ maxLength: 3 }), (v, at, insert) => {
+        const s = JSON.stringify(v) ?? "null";
+        const pos = at % (s.length + 1);
+        const text = s.slice(0, pos) + insert + s.slice(pos);
+        let valid = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          valid = false;
+        }
+        expect(jsonErrorPosition(text) === undefined).toBe(valid);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+});
