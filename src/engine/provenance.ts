@@ -195,14 +195,33 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
     }
     return hit;
   };
-  const principalSlots = new Map<string, number>();
+  const nearestOurs = (r: IdentityResource) => (r.origin.parents ?? []).find((p) => GOVERNED_IDENTITY_TYPES.includes(p.type));
+  const slotOf = (compId: string, r: IdentityResource) => `${compId}|${r.entry.id}`;
+  const driftCache = new Map<string, IntegrityProblem[]>();
+  const driftOf = (r: IdentityResource, rendered: RenderedIdentity, comp: ComponentRecord) => {
+    let d = driftCache.get(r.address);
+    if (!d) driftCache.set(r.address, (d = checkAgainstRendered(r, rendered, comp)));
+    return d;
+  };
+  const fillersCache = new Map<string, string[]>();
+  const slotFillers = (comp: ComponentRecord, rendered: RenderedIdentity, slot: string) => {
+    let f = fillersCache.get(slot);
+    if (!f) {
+      f = graph.resources
+        .filter((c) => nearestOurs(c)?.id === comp.id && slotOf(comp.id, c) === slot && !driftOf(c, rendered, comp).length)
+        .map((c) => c.address)
+        .sort();
+      fillersCache.set(slot, f);
+    }
+    return f;
+  };
 
   const decide = (r: IdentityResource, depth = 0): Provenance => {
     const done = out.get(r.address);
     if (done) return done;
     let result: Provenance | undefined;
     const parents = r.origin.parents ?? [];
-    const ours = parents.find((p) => GOVERNED_IDENTITY_TYPES.includes(p.type));
+    const ours = nearestOurs(r);
     const approved = parents.find((p) => approvedTypes.has(p.type));
     const sealed = isRoleOrUser(r) && tagsOf(r)?.[TAG.seal] !== undefined;
     if (ours) {
@@ -213,16 +232,16 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
         const { rendered, error } = renderFor(comp);
         if (!rendered) problems.push({ key: "Component::spec", message: `the declared spec of ${comp.id} is invalid: ${error}` });
         else {
-          const drift = checkAgainstRendered(r, rendered, comp);
-          problems.push(...drift);
-          // Only a child that matches the rendering takes its slot, so an extra, different child
-          // is reported for its drift and the legitimate one is never called "the second".
-          if (!drift.length) {
-            const slot = `${comp.id}|${r.entry.id}`;
-            const n = (principalSlots.get(slot) ?? 0) + 1;
-            principalSlots.set(slot, n);
-            if (n > 1) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}; a GovernedIdentity renders one` });
-          }
+          const drift = driftOf(r, rendered, comp);
+          // A slot (one per resource type under a component) is filled by the children that match
+          // the rendering, in address order. A child that does not match, in a slot a matching
+          // child fills, is "a second" one; in an empty slot it is reported for its drift. The
+          // result does not depend on registration order.
+          const slot = slotOf(comp.id, r);
+          const fillers = slotFillers(comp, rendered, slot);
+          if (drift.length && fillers.length) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}, which its declared spec does not render; a GovernedIdentity renders one, and a parent: option proves nothing` });
+          else if (drift.length) problems.push(...drift);
+          else if (fillers.indexOf(r.address) > 0) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}; a GovernedIdentity renders one` });
         }
       }
       if (sealed && !problems.length) {
