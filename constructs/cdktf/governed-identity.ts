@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { GateConfig, GateConfigInput, resolveConfig } from "../../src/spec/config";
+import { DEFAULT_CONFIG, GateConfig, GateConfigInput, resolveConfig } from "../../src/spec/config";
 import { GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, StatementInput } from "../../src/spec/identity";
 import { renderIdentity, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
@@ -30,6 +30,15 @@ export interface GovernedIdentityOptions {
 }
 
 export type GovernedIdentityProps = GovernedIdentitySpecInput & GovernedIdentityOptions;
+
+/** Resolved configs by input object: constructs sharing a config object share one resolved config (and its cached schema). */
+const configs = new WeakMap<object, GateConfig>();
+function configOf(input: GateConfigInput | undefined): GateConfig {
+  if (input === undefined) return DEFAULT_CONFIG;
+  let config = configs.get(input);
+  if (!config) configs.set(input, (config = resolveConfig(input)));
+  return config;
+}
 
 const OPTION_KEYS = ["config", "clock", "reminderRoleArn"] as const;
 const MARK = Symbol.for("nhi-governance.cdktf.GovernedIdentity");
@@ -62,7 +71,7 @@ export class GovernedIdentity extends Construct {
     const input: Record<string, unknown> = { ...props };
     for (const k of OPTION_KEYS) delete input[k];
     this.specInput = input as GovernedIdentitySpecInput;
-    this.config = resolveConfig(props.config ?? {});
+    this.config = configOf(props.config);
     this.clock = props.clock ?? systemClock;
     this.parsed = this.validate(this.specInput);
     if (this.parsed.recertificationReminder && !props.reminderRoleArn) {

@@ -1,0 +1,106 @@
+/**
+ * Benchmark: synth of N GovernedIdentity constructs against the same resources written by hand
+ * (the raw provider classes with the same literal properties). Target: governed at most 1.3x raw.
+ *
+ *   node -r ./scripts/register-ts.js bench/cdktf-synth.ts [--n 200] [--runs 7] [--check]
+ *
+ * `--check` exits 1 when the construct misses the target. The aspect (NhiGovernance.enforce,
+ * which runs the engine over the stack) is timed separately: it is a gate, not part of the
+ * construct's cost.
+ */
+import { performance } from "node:perf_hooks";
+import { TerraformStack, Testing, Fn } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
+import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { Rotating } from "@cdktf/provider-time/lib/rotating";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { GovernedIdentity, NhiGovernance } from "../constructs/cdktf";
+import { parseSpec } from "../src/spec/identity";
+import { renderIdentity, RenderedIdentity } from "../src/render/aws";
+import { clock, specsOfEveryKind } from "../test/helpers";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const N = arg("n", 200);
+const RUNS = arg("runs", 7);
+const TARGET = 1.3;
+
+const kinds = specsOfEveryKind();
+const inputs = Array.from({ length: N }, (_, i) => {
+  const base = kinds[i % kinds.length];
+  return { ...base, name: `${base.name}-${i}` };
+});
+// What someone writing the resources by hand would have typed: the same literal values.
+const rendered: RenderedIdentity[] = inputs.map((s) => renderIdentity(parseSpec(s, { clock })));
+
+function raw(stack: TerraformStack): void {
+  rendered.forEach((r, i) => {
+    const id = `raw-${i}`;
+    const p = r.principal;
+    if (p.type === "role") {
+      const role = new IamRole(stack, `${id}-role`, { name: p.name, path: p.path, assumeRolePolicy: JSON.stringify(p.assumeRolePolicy), permissionsBoundary: p.permissionsBoundary, maxSessionDuration: p.maxSessionDuration, tags: { ...p.tags } });
+      new IamRolePolicy(stack, `${id}-policy`, { name: r.policy.name, role: role.name, policy: JSON.stringify(r.policy.document) });
+    } else {
+      const user = new IamUser(stack, `${id}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } });
+      new IamUserPolicy(stack, `${id}-policy`, { name: r.policy.name, user: user.name, policy: JSON.stringify(r.policy.document) });
+      const c = r.credential;
+      if (c.type === "access-key") {
+        const rotation = new Rotating(stack, `${id}-rotation`, { rotationDays: c.rotationDays });
+        const key = new IamAccessKey(stack, `${id}-key`, { user: user.name, lifecycle: { replaceTriggeredBy: [rotation] } });
+        const secret = new SecretsmanagerSecret(stack, `${id}-secret`, { name: c.secretName, tags: { ...p.tags } });
+        new SecretsmanagerSecretVersion(stack, `${id}-secret-version`, { secretId: secret.id, secretString: Fn.jsonencode({ access_key_id: key.id, secret_access_key: key.secret }) });
+      }
+    }
+    const c = r.credential;
+    if (c.type === "managed-secret") {
+      const secret = new SecretsmanagerSecret(stack, `${id}-secret`, { name: c.secretName, tags: { ...p.tags } });
+      new SecretsmanagerSecretRotation(stack, `${id}-secret-rotation`, { secretId: secret.id, rotationLambdaArn: c.rotationLambdaArn, rotationRules: { automaticallyAfterDays: c.rotationDays } });
+    }
+  });
+}
+
+function governed(stack: TerraformStack): void {
+  inputs.forEach((s, i) => new GovernedIdentity(stack, `gov-${i}`, { ...s, clock }));
+}
+
+function synthOnce(build: (stack: TerraformStack) => void, enforce = false): number {
+  const t0 = performance.now();
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "bench");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  new TimeProvider(stack, "time");
+  build(stack);
+  if (enforce) NhiGovernance.of(stack).enforce({}, { clock });
+  const json = Testing.synth(stack);
+  if (json.length < 100) throw new Error("empty synth");
+  if (enforce && !NhiGovernance.of(stack).lastReport?.passed) throw new Error("governed stack did not pass the gate");
+  return performance.now() - t0;
+}
+
+function median(build: (stack: TerraformStack) => void, enforce = false): number {
+  synthOnce(build, enforce); // warm-up
+  const times = Array.from({ length: RUNS }, () => synthOnce(build, enforce)).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+// Interleave to spread noise from other processes over all three.
+const rawMs = median(raw);
+const govMs = median(governed);
+const enforcedMs = median(governed, true);
+const ratio = govMs / rawMs;
+const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+console.log(`cdktf synth, ${N} identities (${kinds.length} kinds), median of ${RUNS}`);
+console.log(`  raw resources by hand          ${fmt(rawMs)}`);
+console.log(`  GovernedIdentity               ${fmt(govMs)}   ${ratio.toFixed(2)}x raw (target <= ${TARGET}x) ${ratio <= TARGET ? "OK" : "OVER"}`);
+console.log(`  GovernedIdentity + enforce()   ${fmt(enforcedMs)}   ${(enforcedMs / rawMs).toFixed(2)}x raw (the gate's evaluation included)`);
+console.log(JSON.stringify({ bench: "cdktf-synth", n: N, runs: RUNS, rawMs: Math.round(rawMs), governedMs: Math.round(govMs), enforcedMs: Math.round(enforcedMs), ratio: Number(ratio.toFixed(3)), target: TARGET }));
+if (process.argv.includes("--check") && ratio > TARGET) process.exitCode = 1;
