@@ -1,6 +1,5 @@
 import { TAG } from "../spec/tags";
-import { normalizePolicy } from "../iam/policy";
-import { globMatch } from "../util/glob";
+import { ActionExpander, compareGrants, iamDataExpander } from "../iam/grants";
 import { Clock, parseDate } from "./clock";
 import { EvaluationInput, IdentityResource } from "./model";
 import { ResourceGraph } from "./graph";
@@ -33,32 +32,6 @@ export function ciContext(env: NodeJS.ProcessEnv): Pick<LedgerEvent, "commit" | 
   return out;
 }
 
-/** The (action, resource) pairs an Allow policy grants, actions expanded by `expand`. */
-export type ActionExpander = (pattern: string) => string[];
-
-function grants(doc: unknown, expand: ActionExpander): { action: string; resource: string }[] {
-  const out: { action: string; resource: string }[] = [];
-  for (const st of normalizePolicy(doc).Statement) {
-    if (st.Effect !== "Allow" || !st.Action) continue;
-    for (const pattern of st.Action) for (const action of expand(pattern)) for (const resource of st.Resource ?? ["*"]) out.push({ action, resource });
-  }
-  return out;
-}
-
-const covered = (g: { action: string; resource: string }, by: { action: string; resource: string }[]) =>
-  by.some((b) => b.action === g.action && (b.resource === g.resource || globMatch(b.resource, g.resource)));
-
-/** Compare two policy documents by what they grant: widened, narrowed, both, or neither. */
-export function compareGrants(before: unknown, after: unknown, expand: ActionExpander): { widened: string[]; narrowed: string[] } {
-  const b = before === undefined || before === null ? [] : grants(before, expand);
-  const a = after === undefined || after === null ? [] : grants(after, expand);
-  const label = (g: { action: string; resource: string }) => `${g.action} on ${g.resource}`;
-  return {
-    widened: [...new Set(a.filter((g) => !covered(g, b)).map(label))].sort(),
-    narrowed: [...new Set(b.filter((g) => !covered(g, a)).map(label))].sort(),
-  };
-}
-
 const POLICY_ATTR: Record<string, string> = {
   aws_iam_role_policy: "policy",
   aws_iam_user_policy: "policy",
@@ -70,7 +43,7 @@ const POLICY_ATTR: Record<string, string> = {
  * Events for every identity change in a plan: issued, rotated, scope widened or narrowed,
  * recertified, offboarded. Deterministic given the clock and environment.
  */
-export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; source?: string; env?: NodeJS.ProcessEnv; expand: ActionExpander }): LedgerEvent[] {
+export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; source?: string; env?: NodeJS.ProcessEnv; expand?: ActionExpander }): LedgerEvent[] {
   const time = options.clock.now().toISOString();
   const ci = ciContext(options.env ?? {});
   const graph = new ResourceGraph(input.resources);
@@ -103,7 +76,7 @@ export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; so
     const attr = POLICY_ATTR[r.entry.id];
     if (attr && (r.action === "update" || r.action === "replace") && !r.unknownPaths.includes(attr)) {
       try {
-        const { widened, narrowed } = compareGrants(before?.[attr], r.props[attr], options.expand);
+        const { widened, narrowed } = compareGrants(before?.[attr], r.props[attr], options.expand ?? iamDataExpander);
         if (widened.length) push(r, "scope-widened", `grants ${widened.length} more: ${widened.slice(0, 10).join(", ")}${widened.length > 10 ? ", ..." : ""}`);
         if (narrowed.length) push(r, "scope-narrowed", `grants ${narrowed.length} fewer: ${narrowed.slice(0, 10).join(", ")}${narrowed.length > 10 ? ", ..." : ""}`);
       } catch {

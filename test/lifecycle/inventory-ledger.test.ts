@@ -1,5 +1,6 @@
 import { buildInventory } from "../../src/engine/inventory";
-import { compareGrants, ciContext, ledgerEvents } from "../../src/engine/ledger";
+import { ciContext, ledgerEvents } from "../../src/engine/ledger";
+import { compareGrants, iamDataExpander } from "../../src/iam/grants";
 import { renderIdentity } from "../../src/render/aws";
 import { renderedResources, resource } from "../../src/testing/resources";
 import { TAG } from "../../src/spec/tags";
@@ -80,5 +81,16 @@ describe("ledger", () => {
 
   it("reads GitLab's variables too", () => {
     expect(ciContext({ CI_COMMIT_SHA: "def", CI_PIPELINE_ID: "7", CI_PROJECT_PATH: "g/p" })).toEqual({ commit: "def", runId: "7", repository: "g/p" });
+  });
+});
+
+describe("grant comparison with AWS's action list", () => {
+  it("sees s3:Get* as the same grant as its expansion, and s3:* as wider than s3:GetObject", () => {
+    const get = compareGrants(doc(["s3:GetObject"]), doc(["s3:Get*"]), iamDataExpander);
+    expect(get.narrowed).toEqual([]);
+    expect(get.widened.length).toBeGreaterThan(10);
+    expect(get.widened).toContain("s3:getobjectacl on arn:aws:s3:::b/*");
+    expect(compareGrants(doc(["s3:*"]), doc(["s3:GetObject"]), iamDataExpander).widened).toEqual([]);
+    expect(compareGrants(doc(["iam:PassRole"]), doc(["iam:Pass*"]), iamDataExpander)).toEqual({ widened: [], narrowed: [] });
   });
 });
