@@ -8,7 +8,7 @@ import { ComponentRecord, IdentityResource } from "../../src/engine/model";
 import { evaluate } from "../../src/engine/evaluate";
 import { Finding, Report } from "../../src/engine/report";
 import { GovernedIdentity } from "./governed-identity";
-import { identityResourceFromBlock, resourceBlocks } from "./terraform-json";
+import { synthToResources } from "../../src/adapters/cdktf-synth";
 
 export interface EnforceOptions {
   /** Time-boxed exemptions (`nhi-exemptions.yaml` content); each is validated. */
@@ -116,19 +116,16 @@ export function collect(stack: TerraformStack): { resources: IdentityResource[];
       byAddress.set(`${r.terraformResourceType}.${r.friendlyUniqueId}`, n);
     }
   }
-  // The stack's own JSON: resolved references, per-resource and stack-level overrides included.
+  // The stack's own JSON (resolved references; per-resource and stack-level overrides included),
+  // read by the same adapter as `nhi-gate synth`; the live tree adds provenance.
   const tf = stack.toTerraform();
   const components = new Map<string, ComponentRecord>();
-  const resources: IdentityResource[] = [];
+  const resources = synthToResources(tf, stack.node.path);
   const nodes = new Map<string, IConstruct>();
-  for (const block of resourceBlocks(tf)) {
-    const address = `${block.type}.${block.logicalId}`;
-    const node = byAddress.get(address);
-    const parents = node ? ancestors(node, stack, components) : [];
-    const r = identityResourceFromBlock(block, node ? { source: "cdktf-aspect", constructPath: node.node.path, parents } : { source: "cdktf-aspect" });
-    if (!r) continue;
-    resources.push(r);
-    if (node) nodes.set(address, node);
+  for (const r of resources) {
+    const node = byAddress.get(r.address);
+    r.origin = node ? { source: "cdktf-aspect", constructPath: node.node.path, parents: ancestors(node, stack, components) } : { source: "cdktf-aspect" };
+    if (node) nodes.set(r.address, node);
   }
   return { resources, components: [...components.values()], nodes };
 }

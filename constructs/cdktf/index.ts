@@ -9,7 +9,7 @@ export { NhiGovernance, collect } from "./governance";
 export type { EnforceOptions } from "./governance";
 export { MAPPED_TYPES } from "./provider";
 export type { IdentityResources } from "./provider";
-export { identityResourcesFromTerraformJson, identityResourceFromBlock, resourceBlocks, splitAttributes, referencesIn, metadataPath } from "./terraform-json";
+export { synthToResources } from "../../src/adapters/cdktf-synth";
 export { SpecValidationError } from "../../src/spec/identity";
 export type { GovernedIdentitySpecInput, StatementInput } from "../../src/spec/identity";
 export type { GateConfigInput } from "../../src/spec/config";

@@ -6,7 +6,7 @@ import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { GovernedIdentity, NhiGovernance, identityResourcesFromTerraformJson } from "../../constructs/cdktf";
+import { GovernedIdentity, NhiGovernance, synthToResources } from "../../constructs/cdktf";
 import * as evaluateModule from "../../src/engine/evaluate";
 import { clock, inDays, specsOfEveryKind, validSpec } from "../helpers";
 import { findingIds, gateSynth, readStackJson, synthError, tmpApp } from "./helpers";
@@ -45,7 +45,7 @@ describe("NhiGovernance: governed stacks synth cleanly", () => {
     expect(new Set(report?.resources.map((r) => r.via))).toEqual(new Set(["component"]));
 
     const tf = readStackJson(outdir, "governed");
-    const fromFile = identityResourcesFromTerraformJson(tf);
+    const fromFile = synthToResources(tf, "cdk.tf.json");
     expect(fromFile.find((r) => r.nativeType === "aws_iam_user")?.origin.constructPath).toBe("governed/legacy-sftp-sync/user");
     // A gate reading the synthesized file (no construct tree) agrees: the seal verifies.
     expect(findingIds(gateSynth(tf))).toEqual([]);

@@ -5,7 +5,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { evaluate } from "../../src/engine/evaluate";
 import { Report } from "../../src/engine/report";
 import { GateConfigInput } from "../../src/spec/config";
-import { identityResourcesFromTerraformJson } from "../../constructs/cdktf/terraform-json";
+import { synthToResources } from "../../src/adapters/cdktf-synth";
 import { clock } from "../helpers";
 
 export type Tf = {
@@ -37,7 +37,7 @@ export function block(tf: Tf, type: string, prefix: string): Record<string, unkn
 
 /** Run the engine over synthesized JSON, as a gate reading cdk.tf.json would (no construct tree). */
 export function gateSynth(tf: unknown, config: GateConfigInput = {}): Report {
-  return evaluate({ resources: identityResourcesFromTerraformJson(tf), scope: "all" }, { config, clock });
+  return evaluate({ resources: synthToResources(tf, "cdk.tf.json"), scope: "all" }, { config, clock });
 }
 
 export const findingIds = (r: Report) => r.findings.map((f) => `${f.findingId} @ ${f.address}`).sort();
