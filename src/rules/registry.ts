@@ -15,6 +15,9 @@ import { consoleAccess } from "./console-access";
 import { secretExposure } from "./secret-exposure";
 import { crossAccountTrust } from "./cross-account-trust";
 import { orphanedDependents } from "./orphaned-dependents";
+import { environmentIsolation } from "./environment-isolation";
+import { identityReuse } from "./identity-reuse";
+import { privilegeRatchet } from "./privilege-ratchet";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -34,4 +37,7 @@ export const RULES: readonly Rule[] = [
   secretExposure,
   crossAccountTrust,
   orphanedDependents,
+  environmentIsolation,
+  identityReuse,
+  privilegeRatchet,
 ];

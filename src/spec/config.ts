@@ -53,6 +53,12 @@ export const GateConfigSchema = z.strictObject({
   disabledRules: z.array(z.string()).default([]),
   /** Longest an exemption may run, counted from today. */
   maxExemptionDays: z.number().int().positive().default(30),
+  /**
+   * Which AWS accounts belong to which environment (`{ "prod": ["111111111111"] }`): an identity
+   * tagged for one environment that lives in, or is trusted from, another environment's account
+   * breaks environment isolation (NHI8).
+   */
+  environmentAccounts: z.record(z.string(), z.array(z.string().regex(/^\d{12}$/, { message: "expected 12-digit account ids" }))).default({}),
   /** Longest an emergency (break-glass) identity may live. */
   maxEmergencyDuration: duration.default("P3D"),
 });

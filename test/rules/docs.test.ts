@@ -27,8 +27,8 @@ describe("generated rule docs", () => {
   it("lists every rule with its remediation, and explains the OWASP items without a rule", () => {
     const section = gen.readmeSection();
     for (const r of RULES) expect(section).toContain(`| ${r.id} | ${r.title.replace(/\|/g, "\\|")} | ${r.severity} |`);
-    expect(section).toMatch(/\| NHI8 \| Environment Isolation \| none yet \| .*issue 7/);
-    expect(section).toMatch(/\| NHI9 \| NHI Reuse \| none yet \| .*issue 7/);
+    expect(section).toMatch(/\| NHI8 \| Environment Isolation \| NHI-GOV-017 /);
+    expect(section).toMatch(/\| NHI9 \| NHI Reuse \| NHI-GOV-018 /);
   });
 
   it("replaces only the marked section, or appends it under ## Rules", () => {
