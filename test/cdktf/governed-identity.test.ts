@@ -1,5 +1,5 @@
 import { TerraformLocal, TerraformStack, Testing } from "cdktf";
-import { GovernedIdentity } from "../../constructs/cdktf";
+import { GovernedIdentity, NhiGovernance } from "../../constructs/cdktf";
 import { SpecValidationError } from "../../src/spec/identity";
 import { renderIdentity } from "../../src/render/aws";
 import { TAG } from "../../src/spec/tags";
@@ -242,5 +242,39 @@ describe("GovernedIdentity: addToPolicy and grantAssume re-validate and re-rende
     expect(() => gi.grantAssume("arn:aws:iam::123456789012:root")).toThrow(/grantAssume: expected a role ARN/);
     expect(JSON.stringify(gi.rendered)).toBe(before);
     expect(findingIds(gateSynth(synthJson(stack)))).toEqual([]);
+  });
+});
+
+describe("GovernedIdentity: governed by construction, across spec variants", () => {
+  const BOUNDARY2 = "arn:aws:iam::123456789012:policy/platform-default";
+  const variants: [string, object, object?][] = [
+    ["emergency identity", { name: "break-glass", emergency: { expires: inDays(2), ticket: "INC-4711" } }],
+    ["custom path and conditions", { name: "pathed", path: "/teams/payments/", access: [{ sid: "Put", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"], conditions: { StringEquals: { "s3:x-amz-acl": "private" } } }] }],
+    ["boundary from the config", { name: "defaulted", permissionsBoundary: undefined }, { defaultPermissionsBoundary: BOUNDARY2 }],
+    ["a longer grace period in the construct's config", { name: "graceful" }, { accessGracePeriodDays: 30 }],
+    ["service trust without source account", { name: "svc", credential: { kind: "ephemeral" }, trust: { kind: "aws-service", service: "ecs-tasks.amazonaws.com" } }],
+  ];
+
+  it.each(variants)("%s: every rule passes on the synthesized JSON and under the aspect", (_name, overrides, config = {}) => {
+    const { app, stack } = newStack();
+    const gi = new GovernedIdentity(stack, "id", { ...validSpec(overrides as never), clock, config });
+    const tf = synthJson(stack);
+    expect(findingIds(gateSynth(tf, config))).toEqual([]);
+    NhiGovernance.of(stack).enforce(config, { clock });
+    synthJson(stack);
+    expect(NhiGovernance.of(stack).lastReport?.findings).toEqual([]);
+    expect(gi.spec.permissionsBoundary).toBe((config as { defaultPermissionsBoundary?: string }).defaultPermissionsBoundary ?? "arn:aws:iam::123456789012:policy/nhi-boundary");
+    expect(app).toBeDefined();
+  });
+});
+
+describe("GovernedIdentity: the construct's grace period is recorded for the gate", () => {
+  it("the aspect compares children with the spec rendered at the construct's grace period", () => {
+    const { stack } = newStack();
+    const gi = new GovernedIdentity(stack, "id", { ...validSpec(), clock, config: { accessGracePeriodDays: 30 } });
+    expect(gi.rendered.accessExpiresAt).toBe(`${inDays(120)}T00:00:00Z`);
+    NhiGovernance.of(stack).enforce({}, { clock });
+    synthJson(stack);
+    expect(NhiGovernance.of(stack).lastReport?.findings.map((f) => f.findingId)).toEqual([]);
   });
 });
