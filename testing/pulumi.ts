@@ -1,5 +1,5 @@
 import { evaluatePulumi, PulumiResourceInput } from "../src/adapters/pulumi";
-import { Clock } from "../src/engine/clock";
+import { Clock, systemClock } from "../src/engine/clock";
 import { Report } from "../src/engine/report";
 import { GateConfig, GateConfigInput } from "../src/spec/config";
 import { Exemption } from "../src/spec/exemptions";
@@ -9,8 +9,12 @@ export interface CheckPulumiProgramOptions {
   exemptions?: Exemption[];
   stack?: string;
   project?: string;
-  /** Time is an input: pass fixedClock(...) so a test does not start failing when dates pass. */
-  clock: Clock;
+  /**
+   * The clock recertification and expiry dates are judged against (default: the system clock).
+   * In tests whose specs carry literal dates, pass fixedClock(...) so they do not start failing
+   * when the dates pass; specs with dates relative to today can use the default.
+   */
+  clock?: Clock;
   /** Run as a preview (default true): values the mocks do not know are unknown, as in `pulumi preview`. */
   preview?: boolean;
 }
@@ -29,11 +33,11 @@ const mocks = {
  * registers with the nhi-governance engine, as the policy pack does in `pulumi preview`.
  * `expect(report.findings).toEqual([])` in a unit test proves the program's identities are governed.
  */
-export async function checkPulumiProgram(program: () => unknown, options: CheckPulumiProgramOptions): Promise<Report> {
+export async function checkPulumiProgram(program: () => unknown, options: CheckPulumiProgramOptions = {}): Promise<Report> {
   const project = options.project ?? "project";
   const stack = options.stack ?? "stack";
   const rows = await recordPulumiProgram(program, { project, stack, preview: options.preview });
-  return evaluatePulumi(rows, { config: options.config, clock: options.clock, exemptions: options.exemptions, sources: [`${project}/${stack} (mocks)`] });
+  return evaluatePulumi(rows, { config: options.config, clock: options.clock ?? systemClock, exemptions: options.exemptions, sources: [`${project}/${stack} (mocks)`] });
 }
 
 /** Run a program under mocks and return every resource it registers, with parent, inputs and dependencies. */
