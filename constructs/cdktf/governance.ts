@@ -1,13 +1,13 @@
 import { IConstruct } from "constructs";
 import { Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
-import { GateConfig, GateConfigInput, resolveConfig, severityRank } from "../../src/spec/config";
+import { GateConfig, GateConfigInput, severityRank } from "../../src/spec/config";
 import { Exemption, ExemptionSchema } from "../../src/spec/exemptions";
 import { GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { ComponentRecord, IdentityResource } from "../../src/engine/model";
 import { evaluate } from "../../src/engine/evaluate";
 import { Finding, Report } from "../../src/engine/report";
-import { GovernedIdentity } from "./governed-identity";
+import { gateConfig, GovernedIdentity } from "./governed-identity";
 import { synthToResources } from "../../src/adapters/cdktf-synth";
 
 export interface EnforceOptions {
@@ -61,6 +61,8 @@ export class NhiGovernance implements IAspect {
   private exemptions: Exemption[] = [];
   private clock: Clock = systemClock;
   private added = false;
+  /** Annotations already added, so a second synth of the same stack does not repeat them. */
+  private readonly annotated = new Set<string>();
   /** The report of the last synth (for tests and tools). */
   lastReport?: Report;
 
@@ -68,7 +70,7 @@ export class NhiGovernance implements IAspect {
 
   /** Turn the gate on for this stack. Calling it again replaces the config and options. */
   enforce(config: GateConfigInput = {}, options: EnforceOptions = {}): this {
-    this.config = resolveConfig(config);
+    this.config = gateConfig(config, "NhiGovernance.enforce");
     this.exemptions = (options.exemptions ?? []).map((e, i) => {
       const parsed = ExemptionSchema.safeParse(e);
       if (!parsed.success) throw new Error(`exemption ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(exemption)"}: ${x.message}`).join("; ")}`);
@@ -96,6 +98,9 @@ export class NhiGovernance implements IAspect {
       const target = nodes.get(f.address) ?? this.stack;
       const annotations = Annotations.of(target);
       const line = message(f);
+      const key = `${target.node.path}\u0000${line}`;
+      if (this.annotated.has(key)) continue;
+      this.annotated.add(key);
       if (f.exemptedBy) annotations.addInfo(`${line} (exempted by ${f.exemptedBy.ticket} until ${f.exemptedBy.expires})`);
       else if (severityRank(f.severity) >= severityRank(config.failOn)) annotations.addError(line);
       else annotations.addWarning(line);

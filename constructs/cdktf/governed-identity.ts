@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DEFAULT_CONFIG, GateConfig, GateConfigInput, resolveConfig } from "../../src/spec/config";
+import { DEFAULT_CONFIG, GateConfig, GateConfigInput, GateConfigSchema } from "../../src/spec/config";
 import { GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, StatementInput } from "../../src/spec/identity";
 import { renderIdentity, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
@@ -33,11 +33,18 @@ export type GovernedIdentityProps = GovernedIdentitySpecInput & GovernedIdentity
 
 /** Resolved configs by input object: constructs sharing a config object share one resolved config (and its cached schema). */
 const configs = new WeakMap<object, GateConfig>();
-function configOf(input: GateConfigInput | undefined): GateConfig {
+function configOf(input: GateConfigInput | undefined, subject: string): GateConfig {
   if (input === undefined) return DEFAULT_CONFIG;
   let config = configs.get(input);
-  if (!config) configs.set(input, (config = resolveConfig(input)));
+  if (!config) configs.set(input, (config = gateConfig(input, subject)));
   return config;
+}
+
+/** Resolve a gate config; an invalid one throws one clear error naming each field. */
+export function gateConfig(input: GateConfigInput, subject: string): GateConfig {
+  const result = GateConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new Error(`${subject}: invalid gate config: ${result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
 }
 
 const OPTION_KEYS = ["config", "clock", "reminderRoleArn"] as const;
@@ -71,7 +78,7 @@ export class GovernedIdentity extends Construct {
     const input: Record<string, unknown> = { ...props };
     for (const k of OPTION_KEYS) delete input[k];
     this.specInput = input as GovernedIdentitySpecInput;
-    this.config = configOf(props.config);
+    this.config = configOf(props.config, this.node.path);
     this.clock = props.clock ?? systemClock;
     this.parsed = this.validate(this.specInput);
     if (this.parsed.recertificationReminder && !props.reminderRoleArn) {

@@ -236,3 +236,27 @@ describe("NhiGovernance: severities, exemptions and approved constructs", () => 
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 });
+
+describe("NhiGovernance: configuration errors and repeated synths", () => {
+  it("an invalid gate config is one clear error naming the field", () => {
+    const { app, outdir } = tmpApp();
+    const stack = new TerraformStack(app, "cfg");
+    expect(() => NhiGovernance.of(stack).enforce({ failOn: "urgent" } as never)).toThrow(/^NhiGovernance\.enforce: invalid gate config: failOn: /);
+    expect(() => new GovernedIdentity(stack, "gi", { ...validSpec(), clock, config: { maxCredentialTtl: "90 days" } })).toThrow(/^cfg\/gi: invalid gate config: maxCredentialTtl: expected an ISO 8601 duration/);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it("a second synth of the same stack does not repeat annotations", () => {
+    const { app, outdir } = tmpApp();
+    const stack = new TerraformStack(app, "twice");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    new IamRole(stack, "raw-role", { name: "raw-role", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+    NhiGovernance.of(stack).enforce({ failOn: "critical" }, { clock });
+    app.synth();
+    const once = annotations(stack);
+    app.synth();
+    expect(annotations(stack)).toEqual(once);
+    expect(once.length).toBeGreaterThan(0);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+});
