@@ -17,23 +17,67 @@ import type { GovernedIdentitySpecInput } from "../../src/spec/identity";
  * evaluate". The only Pulumi input is `reminderRoleArn`, which is outside the spec.
  */
 
+/*
+ * The string enums below are `as const` objects with a type of the same name: the form a schema
+ * inferred from these types (the component provider, provider/) turns into an enum. A plain union
+ * of string literals is not inferred.
+ */
+
 /** How the identity authenticates, most preferred first. */
-export type CredentialKind = "federated" | "ephemeral" | "managed-secret" | "static-key";
+export const CredentialKind = {
+  /** A role assumed through OIDC federation (GitHub Actions, EKS): no stored secret. */
+  Federated: "federated",
+  /** A role assumed by an AWS service or another role: short-lived STS sessions. */
+  Ephemeral: "ephemeral",
+  /** A role plus a Secrets Manager secret rotated by a Lambda function. */
+  ManagedSecret: "managed-secret",
+  /** An IAM user with an access key replaced on a schedule (last resort). */
+  StaticKey: "static-key",
+} as const;
+/** How the identity authenticates, most preferred first. */
+export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind];
+
 /** Who may assume the role. */
-export type TrustKind = "github-oidc" | "aws-service" | "aws-role" | "eks-pod-identity";
+export const TrustKind = {
+  /** GitHub Actions through the account's OIDC provider, one repository and ref or environment. */
+  GithubOidc: "github-oidc",
+  /** An AWS service principal such as `lambda.amazonaws.com`. */
+  AwsService: "aws-service",
+  /** Another IAM role (not an account root). */
+  AwsRole: "aws-role",
+  /** An EKS service account through EKS Pod Identity. */
+  EksPodIdentity: "eks-pod-identity",
+} as const;
+/** Who may assume the role. */
+export type TrustKind = (typeof TrustKind)[keyof typeof TrustKind];
+
+/** Effect of an IAM statement. */
+export const Effect = { Allow: "Allow", Deny: "Deny" } as const;
+/** Effect of an IAM statement. */
+export type Effect = (typeof Effect)[keyof typeof Effect];
+
+/** Severity of a gate finding. */
+export const Severity = { Info: "info", Low: "low", Medium: "medium", High: "high", Critical: "critical" } as const;
+/** Severity of a gate finding. */
+export type Severity = (typeof Severity)[keyof typeof Severity];
 
 /** One IAM statement the identity may use. The renderer adds a time-bound `aws:CurrentTime` condition. */
 export interface StatementArgs {
   /** Statement id (alphanumeric). @default "Access<index>" */
   sid?: string;
-  /** @default "Allow" */
-  effect?: "Allow" | "Deny";
+  /** Allow or Deny. @default "Allow" */
+  effect?: Effect;
   /** IAM actions such as `s3:GetObject` (at least one). */
   actions: string[];
   /** Resource ARNs (at least one). */
   resources: string[];
-  /** IAM condition blocks: operator -> key -> value(s). */
-  conditions?: Record<string, Record<string, string | string[]>>;
+  /**
+   * IAM condition blocks: operator -> key -> a string or a list of strings. (Typed `any` because a
+   * schema inferred from these types cannot express "string or list"; the value is validated at
+   * construction.)
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  conditions?: Record<string, Record<string, any>>;
 }
 
 /**
@@ -41,6 +85,7 @@ export interface StatementArgs {
  * belong to the kind is rejected at construction.
  */
 export interface TrustArgs {
+  /** Which kind of principal may assume the role; selects the fields below. */
   kind: TrustKind;
   /** github-oidc: `owner/repo`, no wildcards. */
   repository?: string;
@@ -72,6 +117,7 @@ export interface TrustArgs {
  * `rotationLambdaArn`; static-key (an IAM user with an access key): `ttl`, `rotation`.
  */
 export interface CredentialArgs {
+  /** How the identity authenticates; selects the fields below. */
   kind: CredentialKind;
   /** Role session length, ISO 8601 (PT1H..PT12H, at most the gate config's maxSessionDuration). @default "PT1H" */
   maxSessionDuration?: string;
@@ -133,6 +179,53 @@ export interface GovernedIdentitySpecArgs {
   path?: string;
 }
 
+/** A construct or component type platform teams register as approved (their own wrappers of GovernedIdentity). */
+export interface ApprovedConstructArgs {
+  /** CDKTF construct class name, or Pulumi component type token (`acme:iam:DeployerRole`). */
+  type: string;
+  /** Why it is approved. */
+  description?: string;
+}
+
+/**
+ * Gate configuration (the fields of `nhi-governance.config.json`); every field has a default.
+ * Use the same configuration as the policy pack.
+ */
+export interface GateConfigArgs {
+  /** Longest allowed life of a static credential, ISO 8601. @default "P90D" */
+  maxCredentialTtl?: string;
+  /** Longest allowed role session, ISO 8601. @default "PT1H" */
+  maxSessionDuration?: string;
+  /** How far ahead a recertification date may be set, in days. @default 180 */
+  recertificationWindowDays?: number;
+  /** Warn when a recertification date is this close, in days. @default 14 */
+  recertificationWarningDays?: number;
+  /** Days after the recertification date before the time-bound IAM condition cuts access. @default 14 */
+  accessGracePeriodDays?: number;
+  /** Environments an identity may declare. @default ["prod","staging","dev","test","sandbox"] */
+  environments?: string[];
+  /** Lifecycle tags an identity must carry (canonical keys such as `nhi:owner`). */
+  requiredTags?: string[];
+  /** Permissions boundary applied when a spec names none. */
+  defaultPermissionsBoundary?: string;
+  /** Approved construct / component types besides GovernedIdentity. */
+  approvedConstructs?: ApprovedConstructArgs[];
+  /** Approved Terraform module sources (exact, or ending in `*`). */
+  approvedModuleSources?: string[];
+  /** The gate fails on findings at or above this severity. @default "high" */
+  failOn?: Severity;
+  /** Per-rule severity overrides, rule id -> severity (`{ "NHI-GOV-008": "medium" }`). */
+  severityOverrides?: Record<string, string>;
+  /** Rules switched off entirely (prefer a time-boxed exemption). */
+  disabledRules?: string[];
+  /** Longest an exemption may run, in days from today. @default 30 */
+  maxExemptionDays?: number;
+  /** Which AWS accounts belong to which environment: environment -> 12-digit account ids. */
+  environmentAccounts?: Record<string, string[]>;
+  /** Longest an emergency (break-glass) identity may live, ISO 8601. @default "P3D" */
+  maxEmergencyDuration?: string;
+}
+
 /** Arguments of `GovernedIdentity`: the spec, plus options that are not part of it. */
 export interface GovernedIdentityArgs extends GovernedIdentitySpecArgs {
   /**
@@ -140,7 +233,7 @@ export interface GovernedIdentityArgs extends GovernedIdentitySpecArgs {
    * boundary, access grace period). Use the same configuration as the policy pack.
    * @default - the default gate configuration
    */
-  config?: GateConfigInput;
+  config?: GateConfigArgs;
   /**
    * Role EventBridge Scheduler assumes to publish the recertification reminder (needs
    * `sns:Publish` on the topic). Required when `recertificationReminder` is set. Not part of the
@@ -163,4 +256,8 @@ const trustKinds: Exact<SpecTrust["kind"], TrustKind> = true;
 const credentialKinds: Exact<SpecCredential["kind"], CredentialKind> = true;
 /** Every valid spec input is valid args (the reverse is checked at construction by parseSpec). */
 const specFitsArgs = (s: GovernedIdentitySpecInput): GovernedIdentitySpecArgs => s;
-void [specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];
+const configKeys: Exact<keyof GateConfigInput, keyof GateConfigArgs> = true;
+/** Every valid gate config input is valid config args (the reverse is checked by GateConfigSchema). */
+const configFitsArgs = (c: GateConfigInput): GateConfigArgs => c;
+const severities: Exact<NonNullable<GateConfigInput["failOn"]>, Severity> = true;
+void [configKeys, configFitsArgs, severities, specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];

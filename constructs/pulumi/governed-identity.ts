@@ -90,6 +90,142 @@ function outputPaths(v: unknown, path: string, out: string[]): string[] {
   return out;
 }
 
+/** What validating and rendering the args gives, before any resource is registered. */
+export interface GovernedIdentityPlan {
+  spec: GovernedIdentitySpec;
+  rendered: RenderedIdentity;
+  seal: string;
+  /** The component's own inputs (registered with its type token). */
+  inputs: GovernedIdentityInputs;
+}
+
+/**
+ * Validate and render the args: throws `SpecValidationError` (subject `name`) naming every bad
+ * field. Shared by `GovernedIdentity` and the component provider's class (provider/), so both
+ * accept and reject exactly the same args.
+ */
+export function planGovernedIdentity(name: string, args: GovernedIdentityArgs, clock: Clock): GovernedIdentityPlan {
+  const config = configOf(args, name);
+  const specInput = specOf(args);
+  const outputs = outputPaths(specInput, "", []);
+  if (outputs.length) {
+    throw new SpecValidationError(
+      name,
+      outputs.map((path) => ({
+        path,
+        message: "expected a plain value, not a Pulumi Output: spec fields are sealed and checked at preview, so they must be known before apply; fix: pass a literal (build ARNs from known names)",
+      })),
+    );
+  }
+  const spec = parseSpec(specInput, { config, clock, subject: name });
+  const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
+  const issues: FieldIssue[] = [];
+  if (rendered.reminder && args.reminderRoleArn === undefined) {
+    issues.push({ path: "reminderRoleArn", message: "expected the ARN of the role EventBridge Scheduler assumes to publish the reminder (sns:Publish on the topic); fix: set reminderRoleArn, or remove recertificationReminder", received: "nothing" });
+  }
+  if (issues.length) throw new SpecValidationError(name, issues);
+  const seal = rendered.principal.tags[TAG.seal];
+  return { spec, rendered, seal, inputs: { spec, seal, governance: { accessGracePeriodDays: config.accessGracePeriodDays } } };
+}
+
+/** The children `createGovernedIdentityChildren` registered, and the outputs to register. */
+export interface GovernedIdentityChildren {
+  principal: Role | User;
+  policy: RolePolicy | UserPolicy;
+  secret?: Secret;
+  accessKey?: AccessKey;
+  keyRotation?: KeyRotation;
+  roleArn?: pulumi.Output<string>;
+  userArn?: pulumi.Output<string>;
+  principalName: pulumi.Output<string>;
+  secretArn?: pulumi.Output<string>;
+  /** What the component registers with `registerOutputs`. */
+  outputs: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * Create the rendered children of a governed identity component, each with `{ parent }`. Call it
+ * right after the component's `super(GOVERNED_IDENTITY_TYPE, name, plan.inputs, opts)`.
+ */
+export function createGovernedIdentityChildren(parent: pulumi.ComponentResource, name: string, args: GovernedIdentityArgs, plan: GovernedIdentityPlan, clock: Clock): GovernedIdentityChildren {
+  const { rendered } = plan;
+  const p = rendered.principal;
+  const child = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent, ...extra });
+  let principal: Role | User;
+  let policy: RolePolicy | UserPolicy;
+  let roleArn: pulumi.Output<string> | undefined;
+  let userArn: pulumi.Output<string> | undefined;
+
+  if (p.type === "role") {
+    const role = new Role(
+      `${name}-role`,
+      {
+        name: p.name,
+        path: p.path,
+        assumeRolePolicy: JSON.stringify(p.assumeRolePolicy),
+        permissionsBoundary: p.permissionsBoundary,
+        maxSessionDuration: p.maxSessionDuration,
+        tags: { ...p.tags },
+      },
+      child(),
+    );
+    principal = role;
+    roleArn = role.arn;
+    policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [role] }));
+  } else {
+    const user = new User(`${name}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } }, child());
+    principal = user;
+    userArn = user.arn;
+    policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [user] }));
+  }
+  const principalName = principal.name;
+  let secret: Secret | undefined;
+  let secretArn: pulumi.Output<string> | undefined;
+  let accessKey: AccessKey | undefined;
+  let rotation: KeyRotation | undefined;
+
+  const cred = rendered.credential;
+  if (cred.type === "managed-secret" || cred.type === "access-key") {
+    secret = new Secret(`${name}-secret`, { name: cred.secretName, description: `Credential of governed identity ${p.name} (${cred.type})`, tags: { ...p.tags } }, child());
+    secretArn = secret.arn;
+    if (cred.type === "managed-secret") {
+      new SecretRotation(`${name}-rotation`, { secretId: secret.id, rotationLambdaArn: cred.rotationLambdaArn, rotationRules: { automaticallyAfterDays: cred.rotationDays } }, child());
+    } else {
+      rotation = keyRotation(clock, cred.rotationDays);
+      // A new epoch is a new logical name: Pulumi creates the new key, then deletes the old one.
+      const key = new AccessKey(`${name}-key-${rotation.epoch}`, { user: p.name }, child({ dependsOn: [principal], additionalSecretOutputs: ["secret"] }));
+      accessKey = key;
+      new SecretVersion(
+        `${name}-key-value`,
+        { secretId: secret.id, secretString: pulumi.secret(pulumi.all([key.id, key.secret]).apply(([accessKeyId, secretAccessKey]) => JSON.stringify({ accessKeyId, secretAccessKey }))) },
+        child(),
+      );
+    }
+  }
+
+  if (rendered.reminder) {
+    const r = rendered.reminder;
+    new Schedule(
+      `${name}-recertify`,
+      {
+        name: r.name,
+        description: `One-time recertification reminder for ${p.name}`,
+        scheduleExpression: `at(${r.at})`,
+        scheduleExpressionTimezone: "UTC",
+        flexibleTimeWindow: { mode: "OFF" },
+        target: { arn: r.snsTopicArn, roleArn: args.reminderRoleArn as pulumi.Input<string>, input: JSON.stringify({ subject: `Recertify ${p.name}`, message: r.message }) },
+      },
+      child(),
+    );
+  }
+
+  const outputs: Record<string, pulumi.Input<string>> = { principalName };
+  if (roleArn) outputs.roleArn = roleArn;
+  if (userArn) outputs.userArn = userArn;
+  if (secretArn) outputs.secretArn = secretArn;
+  return { principal, policy, secret, accessKey, keyRotation: rotation, roleArn, userArn, principalName, secretArn, outputs };
+}
+
 /**
  * A governed non-human identity on AWS: an IAM role (or, for static keys, an IAM user) with
  * lifecycle tags and the `nhi:seal`, permissions boundary, trust policy, one inline policy whose
@@ -129,100 +265,22 @@ export class GovernedIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: GovernedIdentityArgs, opts: GovernedIdentityOptions = {}) {
     const { clock = systemClock, ...componentOpts } = opts;
-    const config = configOf(args, name);
-    const specInput = specOf(args);
-    const outputs = outputPaths(specInput, "", []);
-    if (outputs.length) {
-      throw new SpecValidationError(
-        name,
-        outputs.map((path) => ({
-          path,
-          message: "expected a plain value, not a Pulumi Output: spec fields are sealed and checked at preview, so they must be known before apply; fix: pass a literal (build ARNs from known names)",
-        })),
-      );
-    }
-    const spec = parseSpec(specInput, { config, clock, subject: name });
-    const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
-    const issues: FieldIssue[] = [];
-    if (rendered.reminder && args.reminderRoleArn === undefined) {
-      issues.push({ path: "reminderRoleArn", message: "expected the ARN of the role EventBridge Scheduler assumes to publish the reminder (sns:Publish on the topic); fix: set reminderRoleArn, or remove recertificationReminder", received: "nothing" });
-    }
-    if (issues.length) throw new SpecValidationError(name, issues);
-    const seal = rendered.principal.tags[TAG.seal];
-    const inputs: GovernedIdentityInputs = { spec, seal, governance: { accessGracePeriodDays: config.accessGracePeriodDays } };
-    super(GOVERNED_IDENTITY_TYPE, name, inputs, componentOpts);
+    const plan = planGovernedIdentity(name, args, clock);
+    super(GOVERNED_IDENTITY_TYPE, name, plan.inputs, componentOpts);
 
-    this.spec = spec;
-    this.rendered = rendered;
-    this.seal = seal;
-    const p = rendered.principal;
-    const child = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent: this, ...extra });
-
-    if (p.type === "role") {
-      const role = new Role(
-        `${name}-role`,
-        {
-          name: p.name,
-          path: p.path,
-          assumeRolePolicy: JSON.stringify(p.assumeRolePolicy),
-          permissionsBoundary: p.permissionsBoundary,
-          maxSessionDuration: p.maxSessionDuration,
-          tags: { ...p.tags },
-        },
-        child(),
-      );
-      this.principal = role;
-      this.roleArn = role.arn;
-      this.policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [role] }));
-    } else {
-      const user = new User(`${name}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } }, child());
-      this.principal = user;
-      this.userArn = user.arn;
-      this.policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [user] }));
-    }
-    this.principalName = this.principal.name;
-
-    const cred = rendered.credential;
-    if (cred.type === "managed-secret" || cred.type === "access-key") {
-      const secret = new Secret(`${name}-secret`, { name: cred.secretName, description: `Credential of governed identity ${p.name} (${cred.type})`, tags: { ...p.tags } }, child());
-      this.secret = secret;
-      this.secretArn = secret.arn;
-      if (cred.type === "managed-secret") {
-        new SecretRotation(`${name}-rotation`, { secretId: secret.id, rotationLambdaArn: cred.rotationLambdaArn, rotationRules: { automaticallyAfterDays: cred.rotationDays } }, child());
-      } else {
-        const rotation = keyRotation(clock, cred.rotationDays);
-        this.keyRotation = rotation;
-        // A new epoch is a new logical name: Pulumi creates the new key, then deletes the old one.
-        const key = new AccessKey(`${name}-key-${rotation.epoch}`, { user: p.name }, child({ dependsOn: [this.principal], additionalSecretOutputs: ["secret"] }));
-        this.accessKey = key;
-        new SecretVersion(
-          `${name}-key-value`,
-          { secretId: secret.id, secretString: pulumi.secret(pulumi.all([key.id, key.secret]).apply(([accessKeyId, secretAccessKey]) => JSON.stringify({ accessKeyId, secretAccessKey }))) },
-          child(),
-        );
-      }
-    }
-
-    if (rendered.reminder) {
-      const r = rendered.reminder;
-      new Schedule(
-        `${name}-recertify`,
-        {
-          name: r.name,
-          description: `One-time recertification reminder for ${p.name}`,
-          scheduleExpression: `at(${r.at})`,
-          scheduleExpressionTimezone: "UTC",
-          flexibleTimeWindow: { mode: "OFF" },
-          target: { arn: r.snsTopicArn, roleArn: args.reminderRoleArn as pulumi.Input<string>, input: JSON.stringify({ subject: `Recertify ${p.name}`, message: r.message }) },
-        },
-        child(),
-      );
-    }
-
-    const registered: Record<string, pulumi.Input<string> | undefined> = { principalName: this.principalName };
-    if (this.roleArn) registered.roleArn = this.roleArn;
-    if (this.userArn) registered.userArn = this.userArn;
-    if (this.secretArn) registered.secretArn = this.secretArn;
-    this.registerOutputs(registered);
+    this.spec = plan.spec;
+    this.rendered = plan.rendered;
+    this.seal = plan.seal;
+    const children = createGovernedIdentityChildren(this, name, args, plan, clock);
+    this.principal = children.principal;
+    this.policy = children.policy;
+    this.secret = children.secret;
+    this.accessKey = children.accessKey;
+    this.keyRotation = children.keyRotation;
+    this.roleArn = children.roleArn;
+    this.userArn = children.userArn;
+    this.principalName = children.principalName;
+    this.secretArn = children.secretArn;
+    this.registerOutputs(children.outputs);
   }
 }
