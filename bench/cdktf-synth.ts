@@ -86,16 +86,21 @@ function synthOnce(build: (stack: TerraformStack) => void, enforce = false): num
   return performance.now() - t0;
 }
 
-function median(build: (stack: TerraformStack) => void, enforce = false): number {
-  synthOnce(build, enforce); // warm-up
-  const times = Array.from({ length: RUNS }, () => synthOnce(build, enforce)).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// Interleave to spread noise from other processes over all three.
-const rawMs = median(raw);
-const govMs = median(governed);
-const enforcedMs = median(governed, true);
+// Warm up, then interleave the three so load from other processes falls on all of them alike.
+synthOnce(raw);
+synthOnce(governed);
+synthOnce(governed, true);
+const times = { raw: [] as number[], governed: [] as number[], enforced: [] as number[] };
+for (let i = 0; i < RUNS; i++) {
+  times.raw.push(synthOnce(raw));
+  times.governed.push(synthOnce(governed));
+  times.enforced.push(synthOnce(governed, true));
+}
+const rawMs = median(times.raw);
+const govMs = median(times.governed);
+const enforcedMs = median(times.enforced);
 const ratio = govMs / rawMs;
 const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 console.log(`cdktf synth, ${N} identities (${kinds.length} kinds), median of ${RUNS}`);
