@@ -10,7 +10,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** One line, no stack, no secrets, no control characters. */
 export function oneLine(message: string): string {
   return redactString(message, seenSecrets)
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ")
     .trim()
     .slice(0, 2000);
 }

@@ -28,12 +28,13 @@ export function parseFormats(values: string[]): Format[] {
  *   --format sarif --output gate.sarif --format json --output gate.json
  * A format without an `--output` goes to stdout (one at most). Without `--format`, each
  * `--output` takes the format of its extension (.sarif, .json, .xml = junit, .md, .txt); with
- * neither, text goes to stdout.
+ * neither, text goes to stdout. `--output -` is stdout.
  */
 export function planOutputs(formatValues: string[], outputs: string[]): OutputPlan[] {
   const formats = parseFormats(formatValues);
   if (!formats.length) {
     if (!outputs.length) return [{ format: "text" }];
+    if (outputs.includes("-")) throw new UsageError("--output - (stdout) needs a --format");
     return outputs.map((file) => {
       const format = formatForFile(file);
       if (!format) throw new UsageError(`cannot tell the format of --output ${file} from its extension; add --format (${FORMATS.map((f) => `${f} ${EXTENSION[f]}`).join(", ")})`);
@@ -41,10 +42,10 @@ export function planOutputs(formatValues: string[], outputs: string[]): OutputPl
     });
   }
   if (outputs.length > formats.length) throw new UsageError(`${outputs.length} --output files but ${formats.length} --format${formats.length === 1 ? "" : "s"}: give one --format per --output, in the same order`);
-  const plan: OutputPlan[] = formats.map((format, i) => ({ format, file: outputs[i] }));
+  const plan: OutputPlan[] = formats.map((format, i) => ({ format, file: outputs[i] === "-" ? undefined : outputs[i] }));
   const toStdout = plan.filter((p) => !p.file);
   if (toStdout.length > 1) throw new UsageError(`formats ${toStdout.map((p) => p.format).join(", ")} have no --output; only one format can go to stdout`);
-  const files = outputs.map((o) => o);
+  const files = outputs.filter((o) => o !== "-");
   if (new Set(files).size !== files.length) throw new UsageError("the same --output file is named twice");
   return plan;
 }

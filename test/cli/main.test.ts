@@ -45,6 +45,13 @@ describe("output pairing", () => {
     ]);
   });
 
+  it("takes - as stdout", () => {
+    expect(planOutputs(["json", "sarif"], ["-", "r.sarif"])).toEqual([
+      { format: "json", file: undefined },
+      { format: "sarif", file: "r.sarif" },
+    ]);
+  });
+
   it("takes the format from the extension when no --format is given; text to stdout by default", () => {
     expect(planOutputs([], [])).toEqual([{ format: "text" }]);
     expect(planOutputs([], ["r.sarif", "r.xml", "r.md", "r.json", "r.txt"]).map((o) => o.format)).toEqual(["sarif", "junit", "markdown", "json", "text"]);
@@ -135,6 +142,28 @@ describe("the CLI in process", () => {
     expect((await run(["plan", governed, "--output", dir, "--format", "json"])).stderr).toBe(`nhi-gate: --output ${dir}: is a directory, expected a file name\n`);
     expect((await run(["plan", governed, "--output", path.join(dir, "no/such/r.json")])).stderr).toBe(`nhi-gate: --output ${path.join(dir, "no/such/r.json")}: its directory does not exist\n`);
   });
+});
+
+it("turns an unexpected error into exit 2 with one line", async () => {
+  const err: string[] = [];
+  const code = await main(["plan", governed, ...AT], {
+    stdout: {
+      write: () => {
+        throw new TypeError("stdout exploded\n    at somewhere (file.js:1:1)");
+      },
+    },
+    stderr: { write: (s: string) => err.push(s) },
+    env: {},
+  });
+  expect(code).toBe(2);
+  expect(err).toEqual(["nhi-gate: internal error (TypeError): stdout exploded at somewhere (file.js:1:1); no result, the gate fails closed\n"]);
+});
+
+it("applies --max-input-size", async () => {
+  const r = await run(["plan", governed, "--max-input-size", "1K"]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^nhi-gate: .*governed\.json: \d+ bytes, over the input size limit of 1024 bytes \(raise it with --max-input-size\)\n$/);
+  expect((await run(["plan", governed, "--max-input-size", "lots"])).stderr).toBe("nhi-gate: --max-input-size lots: expected bytes, or a number with K, M or G\n");
 });
 
 describe("progress", () => {
