@@ -207,6 +207,9 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   if (isRecord(value) && isRecord(value.values) && !("resource_changes" in value) && !("planned_values" in value)) {
     throw new InputError(`${name}: this is a Terraform state, not a plan; use nhi-gate state`);
   }
+  if (isRecord(value) && isRecord(value.resource) && !("format_version" in value)) {
+    throw new InputError(`${name}: this looks like CDKTF synthesized JSON (cdk.tf.json), not a plan; use nhi-gate synth, or gate the plan of terraform show -json`);
+  }
   const plan = validate(PlanSchema, value, name, "a Terraform plan (terraform show -json)");
   checkFormatVersion(plan.format_version, name);
   if (plan.resource_changes === undefined && plan.planned_values === undefined) {

@@ -134,6 +134,7 @@ describe("format versions", () => {
     expect(() => model({ format_version: "1.2" })).toThrow("plan.json: not a Terraform plan: neither resource_changes nor planned_values is present");
     expect(() => model([])).toThrow("plan.json: not a Terraform plan (terraform show -json): (top level): Invalid input: expected object, received array");
     expect(() => model({ format_version: "1.2", values: { root_module: {} } })).toThrow("this is a Terraform state, not a plan; use nhi-gate state");
+    expect(() => model({ terraform: {}, resource: { aws_iam_role: {} } })).toThrow("plan.json: this looks like CDKTF synthesized JSON (cdk.tf.json), not a plan; use nhi-gate synth");
   });
 });
 
