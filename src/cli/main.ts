@@ -3,7 +3,7 @@ import { InputError } from "../adapters/input";
 import { redactString } from "../report/redact";
 import { VERSION } from "../version";
 import { EXIT, UsageError } from "./errors";
-import { GateOptions, Io, runGate, seenSecrets } from "./run";
+import { GateOptions, InventoryOptions, Io, runGate, runInventory, seenSecrets } from "./run";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -15,7 +15,7 @@ export function oneLine(message: string): string {
     .slice(0, 2000);
 }
 
-function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string, opts: GateOptions) => void): Command {
+function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string, opts: GateOptions) => void, inventory: (targets: string[], opts: InventoryOptions) => void): Command {
   const cmd = new Command("nhi-gate")
     .description("Fail a pipeline when a plan creates or changes a non-human identity outside the governed constructs, or one that breaks the controls.\nExit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or input error.")
     .version(VERSION)
@@ -38,9 +38,24 @@ function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string,
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined })
       .action((target: string, opts: GateOptions) => run(name, target, opts));
-  gateCommand("plan", "<file>", "gate `terraform show -json <planfile>` output (`-` reads stdin): judges the changes");
+  gateCommand("plan", "<file>", "gate `terraform show -json <planfile>` output (`-` reads stdin): judges the changes").option(
+    "--ledger <file>",
+    "append one lifecycle event per identity change (issued, rotated, scope widened or narrowed, recertified, offboarded) to this JSON Lines file",
+  );
   gateCommand("state", "<file>", "gate `terraform show -json` of a state: judges every identity in it");
   gateCommand("synth", "<path>", "gate CDKTF output: a cdktf.out directory (stacks/*/cdk.tf.json) or one cdk.tf.json");
+  cmd
+    .command("inventory")
+    .description("list every identity in Terraform plans or states or Pulumi stack exports, with owner, credential, TTL, rotation and recertification, and the overdue lists")
+    .argument("<files...>")
+    .option("-f, --format <format>", "table, json, csv, markdown", "table")
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("-c, --config <file>", "gate config (nhi-governance.config.json or .yaml)")
+    .option("--now <date>", "judge dates at this day (YYYY-MM-DD or ISO time) instead of the system clock")
+    .option("--max-input-size <bytes>", "largest input file read (default 1G); accepts K, M, G")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined })
+    .action((targets: string[], opts: InventoryOptions) => inventory(targets, opts));
   return cmd;
 }
 
@@ -48,9 +63,15 @@ function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string,
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   try {
     let pending: Promise<number> | undefined;
-    const cmd = program(io, (kind, target, opts) => {
-      pending = runGate(kind, target, opts, io);
-    });
+    const cmd = program(
+      io,
+      (kind, target, opts) => {
+        pending = runGate(kind, target, opts, io);
+      },
+      (targets, opts) => {
+        pending = runInventory(targets, opts, io);
+      },
+    );
     try {
       await cmd.parseAsync(argv, { from: "user" });
     } catch (e) {
@@ -63,7 +84,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       throw e;
     }
     if (!pending) {
-      io.stderr.write("nhi-gate: missing command: plan <file>, state <file> or synth <path> (see nhi-gate --help)\n");
+      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path> or inventory <files...> (see nhi-gate --help)\n");
       return EXIT.error;
     }
     return await pending;

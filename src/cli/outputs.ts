@@ -73,3 +73,22 @@ export function writeOutput(file: string, content: string): void {
     fs.closeSync(fd);
   }
 }
+
+/** Append to a file (the ledger): created when missing, never through a symbolic link. */
+export function appendOutput(file: string, content: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP" || code === "EMLINK") throw new UsageError(`--ledger ${file}: is a symbolic link; refusing to write through it`);
+    if (code === "EISDIR") throw new UsageError(`--ledger ${file}: is a directory, expected a file name`);
+    if (code === "ENOENT") throw new UsageError(`--ledger ${file}: its directory does not exist`);
+    throw new UsageError(`--ledger ${file}: cannot write (${code ?? "error"})`);
+  }
+  try {
+    fs.writeFileSync(fd, content);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

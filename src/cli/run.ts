@@ -11,10 +11,14 @@ import { RULES } from "../rules/registry";
 import { GateConfig, GateConfigSchema, SEVERITIES, Severity } from "../spec/config";
 import { Exemption, ExemptionSchema } from "../spec/exemptions";
 import { formatter } from "../report";
-import { redactReport, secretValues } from "../report/redact";
+import { redactReport, redactString, secretValues } from "../report/redact";
+import { ledgerEvents } from "../engine/ledger";
+import { buildInventory } from "../engine/inventory";
+import { fromStackExport } from "../adapters/pulumi-export";
+import { formatInventory, INVENTORY_FORMATS, InventoryFormat } from "../report/inventory";
 import { summaryLine } from "../report/context";
 import { EXIT, UsageError } from "./errors";
-import { planOutputs, writeOutput } from "./outputs";
+import { appendOutput, planOutputs, writeOutput } from "./outputs";
 import { Progress } from "./progress";
 
 export type InputKind = "plan" | "state" | "synth";
@@ -28,6 +32,8 @@ export interface GateOptions {
   failOn?: string;
   maxInputSize?: string;
   color?: boolean;
+  /** Append one lifecycle event per identity change to this JSON Lines file (plan only). */
+  ledger?: string;
 }
 
 export interface Io {
@@ -114,6 +120,11 @@ export async function runGate(kind: InputKind, target: string, opts: GateOptions
         stdoutUsed = true;
       }
     }
+    if (opts.ledger) {
+      if (kind !== "plan") throw new UsageError("--ledger records the changes of a plan; use it with nhi-gate plan");
+      const events = ledgerEvents(input, { clock, source: target, env: io.env as NodeJS.ProcessEnv });
+      appendOutput(opts.ledger, events.map((e) => redactString(JSON.stringify(e), secrets) + "\n").join(""));
+    }
     progress.done();
     if (!stdoutUsed) io.stderr.write(`nhi-gate ${summaryLine(report)}\n`);
     return report.passed ? EXIT.pass : EXIT.findings;
@@ -123,3 +134,49 @@ export async function runGate(kind: InputKind, target: string, opts: GateOptions
 }
 
 export { InputError };
+
+export interface InventoryOptions {
+  format: string;
+  output?: string;
+  config?: string;
+  now?: string;
+  maxInputSize?: string;
+}
+
+/** Which kind of JSON an inventory input is: a plan, a state, or a Pulumi stack export. */
+export function detectKind(value: unknown, name: string): "plan" | "state" | "pulumi-export" {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if ("deployment" in v) return "pulumi-export";
+    if ("resource_changes" in v || "planned_values" in v) return "plan";
+    if ("values" in v || ("format_version" in v && "terraform_version" in v)) return "state";
+  }
+  throw new InputError(`${name}: not a Terraform plan or state (terraform show -json) nor a Pulumi stack export (pulumi stack export)`);
+}
+
+/** `nhi-gate inventory <files...>`: every identity with its lifecycle record, and the overdue lists. */
+export async function runInventory(targets: string[], opts: InventoryOptions, io: Io): Promise<number> {
+  const format = opts.format.toLowerCase();
+  if (!(INVENTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format "${format.slice(0, 40)}"; expected one of ${INVENTORY_FORMATS.join(", ")}`);
+  const clock = clockFor(opts.now);
+  const readOptions: ReadOptions = { maxBytes: opts.maxInputSize ? parseSize(opts.maxInputSize) : undefined };
+  const config = loadConfig(opts.config, readOptions);
+  const inputs: EvaluationInput[] = targets.map((target) => {
+    const { value, input } = readJson(target, readOptions);
+    const kind = detectKind(value, input.name);
+    if (kind === "pulumi-export") {
+      try {
+        return fromStackExport(value, { file: input.name, approvedTypes: config.approvedConstructs.map((a) => a.type) });
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
+    }
+    return kind === "plan" ? planToInput(value, input.name) : stateToInput(value, input.name);
+  });
+  const secrets = secretValues(inputs.flatMap((i) => i.resources));
+  seenSecrets.push(...secrets);
+  const text = redactString(formatInventory(buildInventory(inputs, { config, clock }), format as InventoryFormat), secrets);
+  if (opts.output) writeOutput(opts.output, text);
+  else io.stdout.write(text);
+  return EXIT.pass;
+}

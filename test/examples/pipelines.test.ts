@@ -53,7 +53,7 @@ describe("examples/pipelines", () => {
     const gateStep = steps.find((s) => typeof s.run === "string" && (s.run as string).includes("nhi-gate"));
     const upload = steps.find((s) => s.uses === "github/codeql-action/upload-sarif@v3") as { with: { sarif_file: string } };
     expect(upload.with.sarif_file.endsWith(/--output (\S+\.sarif)/.exec(String(gateStep?.run))?.[1] ?? "none")).toBe(true);
-    const pulumi = (doc.jobs.pulumi.steps as Record<string, { policyPacks?: string }>[]).find((s) => s.uses === "pulumi/actions@v6") as unknown as { with: { policyPacks: string } };
+    const pulumi = (doc.jobs.pulumi.steps as { uses?: string; with?: { policyPacks: string } }[]).find((s) => s.uses === "pulumi/actions@v6") as { with: { policyPacks: string } };
     const packPath = pulumi.with.policyPacks.replace("node_modules/nhi-governance/", "");
     expect(fs.existsSync(path.join(root, packPath, "PulumiPolicy.yaml"))).toBe(true);
   });
