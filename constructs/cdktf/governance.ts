@@ -2,6 +2,7 @@ import { IConstruct } from "constructs";
 import { Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
 import { GateConfig, GateConfigInput, severityRank } from "../../src/spec/config";
 import { Exemption, ExemptionSchema } from "../../src/spec/exemptions";
+import { loadExemptions } from "../../src/adapters/gate-files";
 import { GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { ComponentRecord, IdentityResource } from "../../src/engine/model";
@@ -11,8 +12,11 @@ import { gateConfig, GovernedIdentity } from "./governed-identity";
 import { synthToResources } from "../../src/adapters/cdktf-synth";
 
 export interface EnforceOptions {
-  /** Time-boxed exemptions (`nhi-exemptions.yaml` content); each is validated. */
-  readonly exemptions?: unknown[];
+  /**
+   * Time-boxed exemptions: the path of the shared exemptions file (`nhi-exemptions.yaml` or
+   * `.json`, the one nhi-gate and the policy pack read), or its entries; each is validated.
+   */
+  readonly exemptions?: string | unknown[];
   /**
    * The clock recertification dates and exemption expiries are judged by.
    * @default - the system clock
@@ -71,7 +75,7 @@ export class NhiGovernance implements IAspect {
   /** Turn the gate on for this stack. Calling it again replaces the config and options. */
   enforce(config: GateConfigInput = {}, options: EnforceOptions = {}): this {
     this.config = gateConfig(config, "NhiGovernance.enforce");
-    this.exemptions = (options.exemptions ?? []).map((e, i) => {
+    this.exemptions = (typeof options.exemptions === "string" ? loadExemptions(options.exemptions) : (options.exemptions ?? [])).map((e, i) => {
       const parsed = ExemptionSchema.safeParse(e);
       if (!parsed.success) throw new Error(`exemption ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join(".") || "(exemption)"}: ${x.message}`).join("; ")}`);
       return parsed.data;

@@ -1,8 +1,7 @@
-import { readFileSync } from "fs";
 import { isAbsolute, resolve } from "path";
 import { z } from "zod";
-import { parse as parseYaml } from "yaml";
 import type { PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, Severity as PulumiSeverity } from "@pulumi/policy";
+import { loadExemptions } from "../../src/adapters/gate-files";
 import { evaluatePulumi, fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
 import { Clock, fixedClock, systemClock } from "../../src/engine/clock";
 import { Finding, Report } from "../../src/engine/report";
@@ -61,21 +60,11 @@ export function resolvePackConfig(raw: Record<string, unknown>, baseDir = proces
   const exemptions: Exemption[] = [];
   if (exemptionsFile) {
     const path = isAbsolute(exemptionsFile) ? exemptionsFile : resolve(baseDir, exemptionsFile);
-    let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      exemptions.push(...loadExemptions(path));
     } catch (e) {
-      throw new PackConfigError(`exemptionsFile ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      throw new PackConfigError(`exemptionsFile: ${(e as Error).message}`);
     }
-    let data: unknown;
-    try {
-      data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
-    } catch (e) {
-      throw new PackConfigError(`exemptionsFile ${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}`);
-    }
-    const file = ExemptionsFileSchema.safeParse(data);
-    if (!file.success) throw new PackConfigError(issueLine(`exemptionsFile ${path}`, file.error));
-    exemptions.push(...file.data);
   }
   if (inline) {
     const list = z.array(ExemptionsFileSchema.options[0].element).safeParse(inline);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { InputError, readData, readJson, ReadOptions, validate } from "../adapters/input";
+import { InputError, readJson, ReadOptions } from "../adapters/input";
+import { loadConfig, loadExemptions } from "../adapters/gate-files";
 import { planToInput } from "../adapters/terraform-plan";
 import { stateToInput } from "../adapters/terraform-state";
 import { readSynth } from "../adapters/cdktf-synth";
@@ -51,19 +52,6 @@ export function parseSize(v: string): number {
   const unit = (m[2] ?? "").toLowerCase()[0];
   const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * mult);
-}
-
-export function loadConfig(file: string | undefined, readOptions: ReadOptions): GateConfig {
-  if (!file) return GateConfigSchema.parse({});
-  const data = readData(file, readOptions);
-  return validate(GateConfigSchema, data ?? {}, file, "a valid nhi-gate config");
-}
-
-export function loadExemptions(file: string | undefined, readOptions: ReadOptions): Exemption[] {
-  if (!file) return [];
-  const data = readData(file, readOptions);
-  if (Array.isArray(data)) return validate(z.array(ExemptionSchema), data, file, "a valid exemptions list");
-  return validate(z.strictObject({ exemptions: z.array(ExemptionSchema) }), data, file, "a valid exemptions file ({ exemptions: [...] } or a list)").exemptions;
 }
 
 export function clockFor(now: string | undefined): Clock {

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as fs from "node:fs";
 import { Construct } from "constructs";
 import { Annotations, TerraformStack } from "cdktf";
@@ -175,6 +176,21 @@ describe("NhiGovernance: severities, exemptions and approved constructs", () => 
     expect(lines.filter((l) => l.includes("NHI-GOV-001"))).toEqual([]);
     expect(lines).toContain("[governed/legacy] NHI-GOV-003[Tag::nhi:owner]");
     expect(() => NhiGovernance.of(stack).enforce({}, { exemptions: [{ ...exemption("NHI-GOV-001"), expires: "soon" }] })).toThrow(/exemption 1: expires: expected expires as a date/);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it("reads the shared exemptions file, the one nhi-gate and the pack read", () => {
+    const { app, outdir } = tmpApp();
+    const stack = governedStack(app);
+    rawRole(stack, "legacy");
+    const file = path.join(outdir, "nhi-exemptions.yaml");
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(file, `exemptions:\n  - rule: NHI-GOV-001\n    resource: aws_iam_role.legacy\n    reason: migrating to GovernedIdentity in PLAT-7\n    owner: "@acme/platform"\n    ticket: PLAT-7\n    expires: "${inDays(20)}"\n`);
+    NhiGovernance.of(stack).enforce({}, { clock, exemptions: file });
+    synthError(app);
+    expect(annotations(stack).filter((n) => n.includes("NHI-GOV-001"))).toEqual(["info [governed/legacy] NHI-GOV-001 (high) Identity created outside a governed construct"]);
+    fs.writeFileSync(file, "exemptions:\n  - rule: NHI-GOV-001\n");
+    expect(() => NhiGovernance.of(stack).enforce({}, { exemptions: file })).toThrow(/nhi-exemptions\.yaml.*exemptions\.0\.resource/);
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
