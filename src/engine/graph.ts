@@ -19,6 +19,7 @@ export class ResourceGraph {
   private readonly byValue = new Map<string, IdentityResource[]>();
   private readonly linksCache = new Map<string, Link[]>();
   private readonly dependents = new Map<string, IdentityResource[]>();
+  private readonly referrers = new Map<string, { from: IdentityResource; field: string; ref: string }[]>();
 
   constructor(readonly resources: IdentityResource[]) {
     for (const r of resources) {
@@ -33,6 +34,15 @@ export class ResourceGraph {
       }
     }
     for (const r of resources) {
+      for (const [field, refs] of Object.entries(r.propRefs ?? {})) {
+        for (const ref of refs) {
+          const t = this.byRef(ref);
+          if (!t || t === r) continue;
+          const list = this.referrers.get(t.address) ?? [];
+          list.push({ from: r, field, ref });
+          this.referrers.set(t.address, list);
+        }
+      }
       for (const link of this.links(r)) {
         for (const t of link.targets) {
           const list = this.dependents.get(t.address) ?? [];
@@ -83,6 +93,16 @@ export class ResourceGraph {
     }
     this.linksCache.set(r.address, out);
     return out;
+  }
+
+  /** Resources whose configuration references this one, with the attribute and the reference. */
+  referencesTo(r: IdentityResource): { from: IdentityResource; field: string; ref: string }[] {
+    return this.referrers.get(r.address) ?? [];
+  }
+
+  /** Resources whose name, arn, id or unique_id is this value. */
+  withValue(value: string): IdentityResource[] {
+    return this.byValue.get(value) ?? [];
   }
 
   /** Resources whose owner attribute points at this one. */

@@ -203,12 +203,26 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
     if (!d) driftCache.set(r.address, (d = checkAgainstRendered(r, rendered, comp)));
     return d;
   };
+  let children: Map<string, IdentityResource[]> | undefined;
+  const childrenOf = () => {
+    if (!children) {
+      children = new Map();
+      for (const c of graph.resources) {
+        const id = nearestOurs(c)?.id;
+        if (!id) continue;
+        const list = children.get(id);
+        if (list) list.push(c);
+        else children.set(id, [c]);
+      }
+    }
+    return children;
+  };
   const fillersCache = new Map<string, string[]>();
   const slotFillers = (comp: ComponentRecord, rendered: RenderedIdentity, slot: string) => {
     let f = fillersCache.get(slot);
     if (!f) {
-      f = graph.resources
-        .filter((c) => nearestOurs(c)?.id === comp.id && slotOf(comp.id, c) === slot && !driftOf(c, rendered, comp).length)
+      f = (childrenOf().get(comp.id) ?? [])
+        .filter((c) => slotOf(comp.id, c) === slot && !driftOf(c, rendered, comp).length)
         .map((c) => c.address)
         .sort();
       fillersCache.set(slot, f);
@@ -270,7 +284,8 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
       } else if (seal.ok) result = { status: "governed", via: "seal", by: r.address, reason: `seal verified against its properties (${governedBy})`, problems: [] };
       else result = { status: seal.problem.field ? "unverifiable" : "ungoverned", reason: "carries a seal that does not verify", problems: [seal.problem] };
     } else if (r.entry.id === "aws_secretsmanager_secret") {
-      const owner = graph.resources.find((p) => isRoleOrUser(p) && r.props.name === secretName({ name: String(p.props.name) }));
+      const name = typeof r.props.name === "string" && r.props.name.startsWith(secretName({ name: "" })) ? r.props.name.slice(secretName({ name: "" }).length) : undefined;
+      const owner = name ? graph.withValue(name).find((p) => isRoleOrUser(p) && p.props.name === name) : undefined;
       const ownerProv = owner && depth < 8 ? decide(owner, depth + 1) : undefined;
       const cred = owner ? tagsOf(owner)?.[TAG.credential] : undefined;
       if (owner && ownerProv?.status === "governed" && (cred === "static-key" || cred === "managed-secret")) {

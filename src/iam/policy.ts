@@ -36,8 +36,41 @@ function normalPrincipal(p: unknown): "*" | Record<string, string[]> {
   return out;
 }
 
+/*
+ * Every rule and the seal check read the same documents: a JSON string is parsed and normalized
+ * once per distinct text. Results are frozen (rules are pure and must not change them); the
+ * cache is bounded.
+ */
+const MEMO_MAX = 20_000;
+const memo = new Map<string, NormalPolicy | PolicyParseError>();
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 /** Parse and normalize a policy document given as a JSON string or an object. Throws PolicyParseError. */
 export function normalizePolicy(doc: unknown): NormalPolicy {
+  if (typeof doc !== "string") return normalizeUncached(doc);
+  let hit = memo.get(doc);
+  if (!hit) {
+    try {
+      hit = deepFreeze(normalizeUncached(doc));
+    } catch (e) {
+      if (!(e instanceof PolicyParseError)) throw e;
+      hit = e;
+    }
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(doc, hit);
+  }
+  if (hit instanceof PolicyParseError) throw new PolicyParseError(hit.message);
+  return hit;
+}
+
+function normalizeUncached(doc: unknown): NormalPolicy {
   let obj: unknown = doc;
   if (typeof doc === "string") {
     try {

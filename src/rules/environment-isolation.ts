@@ -1,5 +1,5 @@
 import { TAG } from "../spec/tags";
-import { isUnknownAt } from "../engine/model";
+import { IdentityResource, isUnknownAt } from "../engine/model";
 import { defineRule, fail, notApplicable, RuleFinding } from "./rule";
 import { accountOf, parseDocument, ROLE_TYPES, tagMap, trustSource } from "./support";
 
@@ -35,7 +35,10 @@ export const environmentIsolation = defineRule({
     for (const st of parsed.policy.Statement) {
       if (st.Effect !== "Allow" || !st.Principal || st.Principal === "*") continue;
       for (const p of st.Principal.AWS ?? []) {
-        const trusted = ctx.graph.resources.find((o) => o !== r && o.entry.kind === "principal" && (o.props.arn === p || (p.includes(":role/") && o.props.name === p.slice(p.lastIndexOf("/") + 1) && accountOf(p) === accountOf(String(o.props.arn ?? p)))));
+        const isPrincipal = (o: IdentityResource) => o !== r && o.entry.kind === "principal";
+        const byArn = ctx.graph.withValue(p).filter((o) => isPrincipal(o) && o.props.arn === p);
+        const byName = p.includes(":role/") ? ctx.graph.withValue(p.slice(p.lastIndexOf("/") + 1)).filter((o) => isPrincipal(o) && accountOf(p) === accountOf(String(o.props.arn ?? p))) : [];
+        const trusted = byArn[0] ?? byName[0];
         const trustedEnv = trusted ? tagMap(trusted)?.[TAG.environment] : undefined;
         if (trusted && trustedEnv && trustedEnv !== env) {
           findings.push({ key: `Principal::${p}`, message: `${r.address} (${TAG.environment}=${env}) trusts ${trusted.address} (${TAG.environment}=${trustedEnv}); expected trust only from the same environment. Fix: give each environment its own identity` });

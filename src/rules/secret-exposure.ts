@@ -1,17 +1,22 @@
 import { IdentityResource, isUnknownAt } from "../engine/model";
+import { ResourceGraph } from "../engine/graph";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
 
 /** Where a copied secret is managed rather than exposed: secret stores with their own access control and rotation. */
 const SECRET_STORES = ["aws_secretsmanager_secret_version"];
 
 /** Resources whose configuration references one of the secret attributes of `r`. */
-function consumersOf(r: IdentityResource, all: IdentityResource[]): { consumer: IdentityResource; field: string }[] {
+function consumersOf(r: IdentityResource, graph: ResourceGraph): { consumer: IdentityResource; field: string }[] {
   const attrs = r.entry.secretAttributes ?? [];
   const out: { consumer: IdentityResource; field: string }[] = [];
-  for (const other of all) {
-    if (other === r) continue;
-    for (const [field, refs] of Object.entries(other.propRefs ?? {})) {
-      if (refs.some((ref) => attrs.some((a) => ref === `${r.address}.${a}` || ref.startsWith(`${r.address}.${a}.`) || ref.startsWith(`${r.address}[`) && ref.endsWith(`.${a}`)))) out.push({ consumer: other, field });
+  const seen = new Set<string>();
+  for (const { from, field, ref } of graph.referencesTo(r)) {
+    const rest = ref.slice(r.address.length).replace(/^\[[^\]]*\]/, "");
+    if (!attrs.some((a) => rest === `.${a}` || rest.startsWith(`.${a}.`))) continue;
+    const key = `${from.address}|${field}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ consumer: from, field });
     }
   }
   return out;
@@ -32,7 +37,7 @@ export const secretExposure = defineRule({
     if (isUnknownAt(r, "pgp_key")) return fail(cannotEvaluate("pgp_key"));
     const encrypted = typeof r.props.pgp_key === "string" && r.props.pgp_key.trim() !== "";
     const findings: RuleFinding[] = [];
-    const consumers = consumersOf(r, ctx.graph.resources);
+    const consumers = consumersOf(r, ctx.graph);
     for (const c of consumers) {
       if (SECRET_STORES.includes(c.consumer.entry.id)) continue;
       findings.push({
