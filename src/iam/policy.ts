@@ -105,7 +105,10 @@ function normalizeUncached(doc: unknown): NormalPolicy {
     }
     return out;
   });
-  const result: NormalPolicy = { Statement: statements.sort((a, b) => cmp(canonicalJson(a), canonicalJson(b))) };
+  // Sort by canonical form, computed once per statement (not in the comparator).
+  const keyed = statements.map((st) => ({ st, key: statements.length > 1 ? canonicalJson(st) : "" }));
+  keyed.sort((a, b) => cmp(a.key, b.key));
+  const result: NormalPolicy = { Statement: keyed.map((k) => k.st) };
   if (o.Version !== undefined) result.Version = String(o.Version);
   return result;
 }
