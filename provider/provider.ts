@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConstructResult, main } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { Clock, systemClock } from "../src/engine/clock";
+import { Clock, fixedClock, systemClock } from "../src/engine/clock";
 import { GOVERNED_IDENTITY_TYPE } from "../src/render/aws";
 import { SpecValidationError } from "../src/spec/identity";
 import { GovernedIdentity } from "./governed-identity";
@@ -91,7 +91,13 @@ export class GovernedIdentityProvider extends ComponentProvider {
   }
 }
 
+/** The clock: real time, unless NHI_GOVERNANCE_NOW pins it (as for the policy pack: reproducible runs and tests). */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const pinned = env.NHI_GOVERNANCE_NOW;
+  return pinned ? fixedClock(pinned) : systemClock;
+}
+
 /** Serve the provider over gRPC (what `pulumi package add` and `pulumi up` run). */
 export function serve(args: string[]): Promise<void> {
-  return main(new GovernedIdentityProvider(), args);
+  return main(new GovernedIdentityProvider({ clock: clockFromEnv() }), args);
 }
