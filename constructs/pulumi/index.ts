@@ -14,9 +14,11 @@ export type {
   CredentialArgs,
   EmergencyArgs,
   RecertificationReminderArgs,
-  TrustKind,
-  CredentialKind,
+  GateConfigArgs,
+  ApprovedConstructArgs,
 } from "./args";
+// Each is a type (the union of its values) and an `as const` object of its values.
+export { TrustKind, CredentialKind, Effect, Severity } from "./args";
 export { KEY_ROTATION_ANCHOR, keyRotation } from "./key-rotation";
 export type { KeyRotation } from "./key-rotation";
 export { GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
