@@ -32,6 +32,14 @@ export const formatMarkdown: Formatter = (report) => {
     for (const f of findings) out.push(`| ${f.exemptedBy ? `~~${f.severity}~~ exempted (${mdEscape(f.exemptedBy.ticket)})` : f.severity} | ${mdEscape(f.findingId)} | ${mdEscape(f.message)} |`);
     out.push("");
   }
+  if (report.exemptions.length) {
+    out.push("### Exemptions");
+    out.push("");
+    out.push("| Status | Rule | Resource | Ticket | Owner | Approved by | Expires | Findings |");
+    out.push("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const e of report.exemptions) out.push(`| ${e.status} | ${mdEscape(e.rule)} | ${mdEscape(e.resource)} | ${mdEscape(e.ticket)} | ${mdEscape(e.owner)} | ${mdEscape(e.approvedBy ?? "-")} | ${e.expires} | ${e.matched.length} |`);
+    out.push("");
+  }
   const clean = report.resources.filter((r) => !report.findings.some((f) => f.address === r.address));
   if (clean.length) {
     out.push(`<details><summary>${clean.length} resource${clean.length === 1 ? "" : "s"} without findings</summary>`);

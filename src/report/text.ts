@@ -22,6 +22,14 @@ export const formatText: Formatter = (report, ctx) => {
     }
     lines.push("");
   }
+  if (report.exemptions.length) {
+    // The audit trail: every exemption in the file, what it matched, and its state.
+    lines.push(c(ANSI.bold, "exemptions"));
+    for (const e of report.exemptions) {
+      lines.push(`  ${e.status.padEnd(8)} ${clean(e.rule)} on ${clean(e.resource)}: ${clean(e.ticket)}, owner ${clean(e.owner)}${e.approvedBy ? `, approved by ${clean(e.approvedBy)}` : ""}, until ${e.expires}; ${e.matched.length} finding${e.matched.length === 1 ? "" : "s"}`);
+    }
+    lines.push("");
+  }
   const line = `nhi-gate ${summaryLine(report)}`;
   lines.push(c(report.passed ? ANSI.green : ANSI.red + ANSI.bold, line));
   return `${lines.join("\n")}\n`;

@@ -128,3 +128,33 @@ describe("nhi-gate plan --ledger", () => {
     expect(fs.readFileSync(target, "utf8")).toBe("");
   });
 });
+
+describe("secrets never reach the inventory or the ledger", () => {
+  it("redacts values a plan marks sensitive, in every inventory format and in ledger lines", async () => {
+    const SECRET = "sup3r-s3cret-owner-value";
+    const f = write(
+      "sensitive.json",
+      plan([
+        change({
+          address: "aws_iam_role.s",
+          type: "aws_iam_role",
+          actions: ["update"],
+          before: { name: "s", tags: { [TAG.owner]: SECRET, [TAG.recertifyBy]: inDays(2) } },
+          after: { name: "s", tags: { [TAG.owner]: SECRET, [TAG.recertifyBy]: inDays(60), [TAG.purpose]: `owned by ${SECRET}` } },
+          beforeSensitive: { tags: { [TAG.owner]: true } },
+          afterSensitive: { tags: { [TAG.owner]: true } },
+        }),
+      ]),
+    );
+    for (const format of ["table", "json", "csv", "markdown"]) {
+      const { stdout } = await run(["inventory", f, "--format", format, "--now", "2026-06-01"]);
+      expect([format, stdout.includes(SECRET)]).toEqual([format, false]);
+      expect(stdout).toContain("[redacted]");
+    }
+    const ledger = path.join(tmp, "secret-ledger.jsonl");
+    await run(["plan", f, "--ledger", ledger, "--now", "2026-06-01", "--format", "json", "--output", path.join(tmp, "s.json")]);
+    const text = fs.readFileSync(ledger, "utf8");
+    expect(text).toContain("recertified");
+    expect(text.includes(SECRET)).toBe(false);
+  });
+});

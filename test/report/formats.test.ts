@@ -32,10 +32,15 @@ describe("text", () => {
     expect(text).not.toContain("\x1b[");
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe("aws_iam_role.hand|written (aws_iam_role, create, ungoverned)");
-    expect(lines.slice(1).every((l) => l === "" || l.startsWith("  ") || l.startsWith("nhi-gate "))).toBe(true);
+    expect(lines.slice(1).every((l) => l === "" || l.startsWith("  ") || l.startsWith("nhi-gate ") || l === "exemptions")).toBe(true);
     expect(text).toMatch(/ exempt {3}NHI-GOV-001 .*\[exempted by SEC-123 until \d{4}-\d{2}-\d{2}\]/);
     expect(lines[lines.length - 1]).toBe(`nhi-gate ${report.passed ? "PASS" : "FAIL"}: ${report.summary.findings} findings (${Object.entries(report.summary.bySeverity).reverse().filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ")}), 1 exempted on 3 identity resources (2 governed, 1 ungoverned, 0 unverifiable); fails on high and above; evaluated at 2026-06-01T12:00:00.000Z`);
     expect(formatText(report, { color: true })).toContain("\x1b[");
+  });
+
+  it("lists every exemption with its state: the audit trail", () => {
+    expect(formatText(report, {})).toContain("exemptions\n  used     NHI-GOV-001 on aws_iam_role.hand|written: SEC-123, owner @acme/platform, until " + inDays(20) + "; 1 finding\n");
+    expect(formatMarkdown(report, {})).toContain(`| used | NHI-GOV-001 | aws\\_iam\\_role.hand\\|written | SEC-123 | @\u200bacme/platform | - | ${inDays(20)} | 1 |`);
   });
 
   it("strips control characters from input", () => {
