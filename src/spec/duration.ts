@@ -9,8 +9,19 @@ const SECONDS = { years: 365 * 86400, months: 30 * 86400, weeks: 7 * 86400, days
 
 export class DurationError extends Error {}
 
+const secondsMemo = new Map<string, number>();
+
 /** Seconds in an ISO 8601 duration; throws DurationError when it is not one, or is negative or zero. */
 export function durationSeconds(value: string): number {
+  const hit = secondsMemo.get(value);
+  if (hit !== undefined) return hit;
+  const seconds = parseSeconds(value);
+  if (secondsMemo.size > 1000) secondsMemo.clear();
+  secondsMemo.set(value, seconds);
+  return seconds;
+}
+
+function parseSeconds(value: string): number {
   let parsed;
   try {
     parsed = parseIso(value);
