@@ -53,7 +53,8 @@ export function buildInventory(inputs: EvaluationInput[], options: { config?: Ga
     const graph = new ResourceGraph(resources);
     const provenance = resolveProvenance(graph, input.components ?? [], config);
     for (const r of resources) {
-      const owners = graph.links(r).flatMap((l) => l.targets);
+      const links = graph.links(r);
+      const owners = links.flatMap((l) => l.targets);
       const principal = owners.find((o) => o.entry.kind === "principal");
       const tags = tagsOf(r) ?? (principal ? tagsOf(principal) : undefined) ?? {};
       const record: InventoryRecord = {
@@ -75,7 +76,6 @@ export function buildInventory(inputs: EvaluationInput[], options: { config?: Ga
       };
       for (const k of Object.keys(record) as (keyof InventoryRecord)[]) if (record[k] === undefined) delete record[k];
       identities.push(record);
-      const links = graph.links(r);
       const ownerGone = owners.length > 0 && owners.every((o) => o.action === "delete") && r.action !== "delete";
       const ownerMissing = (r.entry.principalProps?.length ?? 0) > 0 && links.some((l) => l.external.length > 0) && !owners.length;
       if ((r.entry.kind === "credential" || r.entry.kind === "grant") && (ownerGone || ownerMissing)) orphaned.push(record);

@@ -1,5 +1,6 @@
 import { TAG } from "../spec/tags";
-import { ActionExpander, compareGrants, iamDataExpander } from "../iam/grants";
+import { ActionExpander, iamDataExpander } from "../iam/grants";
+import { policyChanges } from "../rules/support";
 import { Clock, parseDate } from "./clock";
 import { EvaluationInput, IdentityResource } from "./model";
 import { ResourceGraph } from "./graph";
@@ -32,12 +33,6 @@ export function ciContext(env: NodeJS.ProcessEnv): Pick<LedgerEvent, "commit" | 
   return out;
 }
 
-const POLICY_ATTR: Record<string, string> = {
-  aws_iam_role_policy: "policy",
-  aws_iam_user_policy: "policy",
-  aws_iam_group_policy: "policy",
-  aws_iam_policy: "policy",
-};
 
 /**
  * Events for every identity change in a plan: issued, rotated, scope widened or narrowed,
@@ -73,14 +68,16 @@ export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; so
         break;
       }
     }
-    const attr = POLICY_ATTR[r.entry.id];
-    if (attr && (r.action === "update" || r.action === "replace") && !r.unknownPaths.includes(attr)) {
-      try {
-        const { widened, narrowed } = compareGrants(before?.[attr], r.props[attr], options.expand ?? iamDataExpander);
+    if (r.action === "update" || r.action === "replace") {
+      for (const change of policyChanges(r, options.expand ?? iamDataExpander)) {
+        if ("unknown" in change) continue;
+        if ("error" in change) {
+          push(r, "scope-widened", `${change.field} could not be parsed; recorded as a possible widening`);
+          continue;
+        }
+        const { widened, narrowed } = change;
         if (widened.length) push(r, "scope-widened", `grants ${widened.length} more: ${widened.slice(0, 10).join(", ")}${widened.length > 10 ? ", ..." : ""}`);
         if (narrowed.length) push(r, "scope-narrowed", `grants ${narrowed.length} fewer: ${narrowed.slice(0, 10).join(", ")}${narrowed.length > 10 ? ", ..." : ""}`);
-      } catch {
-        push(r, "scope-widened", `${attr} could not be parsed; recorded as a possible widening`);
       }
     }
   }

@@ -1,7 +1,5 @@
-import { compareGrants, iamDataExpander } from "../iam/grants";
-import { PolicyParseError } from "../iam/policy";
 import { defineRule, fail, notApplicable, pass, RuleFinding } from "./rule";
-import { policySources, POLICY_TYPES } from "./support";
+import { policyChanges, POLICY_TYPES } from "./support";
 
 export const privilegeRatchet = defineRule({
   id: "NHI-GOV-019",
@@ -16,23 +14,19 @@ export const privilegeRatchet = defineRule({
   check(r) {
     if (!r.before) return notApplicable("the tool gives no previous values");
     const findings: RuleFinding[] = [];
-    for (const source of policySources(r)) {
-      if (source.unknown) {
-        findings.push({ key: `Unknown::${source.field}`, field: source.field, message: `cannot compare ${source.field} of ${r.address} with its previous version: unknown until apply` });
-        continue;
-      }
-      const before = source.field.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), r.before);
-      try {
-        const { widened } = compareGrants(before ?? null, source.value, iamDataExpander);
-        if (widened.length) {
-          findings.push({
-            key: `Widened::${source.field}`,
-            field: source.field,
-            message: `${r.address} grants ${widened.length} more than before in ${source.field} (${widened.slice(0, 5).join(", ")}${widened.length > 5 ? ", ..." : ""}); expected an approved widening. Fix: narrow the change, or record the approval as an exemption for this finding id with the approver and ticket`,
-          });
-        }
-      } catch (e) {
-        findings.push({ key: `Unparsable::${source.field}`, field: source.field, message: `cannot compare ${source.field} of ${r.address} with its previous version: ${e instanceof PolicyParseError ? e.message : String(e)}` });
+    for (const change of policyChanges(r)) {
+      const field = change.field;
+      if ("unknown" in change) {
+        findings.push({ key: `Unknown::${field}`, field, message: `cannot compare ${field} of ${r.address} with its previous version: unknown until apply` });
+      } else if ("error" in change) {
+        findings.push({ key: `Unparsable::${field}`, field, message: `cannot compare ${field} of ${r.address} with its previous version: ${change.error}` });
+      } else if (change.widened.length) {
+        const { widened } = change;
+        findings.push({
+          key: `Widened::${field}`,
+          field,
+          message: `${r.address} grants ${widened.length} more than before in ${field} (${widened.slice(0, 5).join(", ")}${widened.length > 5 ? ", ..." : ""}); expected an approved widening. Fix: narrow the change, or record the approval as an exemption for this finding id with the approver and ticket`,
+        });
       }
     }
     return findings.length ? fail(...findings) : pass();

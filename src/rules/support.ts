@@ -5,6 +5,7 @@
  */
 import { IdentityResource, isUnknownAt } from "../engine/model";
 import { NormalPolicy, normalizePolicy, PolicyParseError } from "../iam/policy";
+import { ActionExpander, compareGrants, iamDataExpander } from "../iam/grants";
 import { TAG } from "../spec/tags";
 import { cannotEvaluate, RuleFinding } from "./rule";
 
@@ -124,4 +125,26 @@ export const isAccountRoot = (value: string): boolean => /^\d{12}$/.test(value) 
 export function stringList(v: unknown): string[] {
   if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
+}
+
+/** How one policy document of a resource changed, by what it grants (actions expanded). */
+export type PolicyChange =
+  | { field: string; widened: string[]; narrowed: string[] }
+  | { field: string; unknown: true }
+  | { field: string; error: string };
+
+/**
+ * Compare each policy document a resource carries with its previous version (`r.before`), by
+ * what they grant: the privilege ratchet and the lifecycle ledger read the same answer.
+ */
+export function policyChanges(r: IdentityResource, expand: ActionExpander = iamDataExpander): PolicyChange[] {
+  return policySources(r).map((source) => {
+    if (source.unknown) return { field: source.field, unknown: true as const };
+    const before = source.field.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), r.before ?? undefined);
+    try {
+      return { field: source.field, ...compareGrants(before ?? null, source.value, expand) };
+    } catch (e) {
+      return { field: source.field, error: e instanceof PolicyParseError ? e.message : String(e) };
+    }
+  });
 }
