@@ -40,14 +40,16 @@ export const formatSarif: Formatter = (report) => {
     ],
   }));
   const resources = new Map(report.resources.map((r) => [r.address, r]));
-  const artifacts = report.sources.map((s) => ({ location: { uri: toUri(s) } }));
+  const artifacts: Sarif.Artifact[] = report.sources.map((s) => ({ location: { uri: toUri(s), ...(s === "stdin" ? { description: { text: "the input was read from standard input" } } : {}) } }));
   const result = (f: Finding): Sarif.Result => {
     const r = resources.get(f.address);
     const file = r?.origin.file ?? report.sources[0];
     const location: Sarif.Location = {
-      logicalLocations: [{ fullyQualifiedName: f.address, name: f.address.slice(f.address.lastIndexOf(".") + 1) || f.address, kind: "resource" }],
+      logicalLocations: [{ fullyQualifiedName: f.address, name: /[^.[\]]+(?:\[[^\]]*\])?$/.exec(f.address)?.[0] ?? f.address, kind: "resource" }],
     };
-    if (file && file !== "stdin") {
+    // GitHub code scanning rejects a whole upload when a result has no physical location, so
+    // input read from standard input is named `stdin` too (the artifact says so).
+    if (file) {
       const idx = report.sources.indexOf(file);
       location.physicalLocation = { artifactLocation: { uri: toUri(file), ...(idx >= 0 ? { index: idx } : {}) } };
     }

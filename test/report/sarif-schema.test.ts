@@ -1,0 +1,195 @@
+import Ajv, { ErrorObject, ValidateFunction } from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as Sarif from "sarif";
+import { readJson } from "../../src/adapters/input";
+import { planToInput } from "../../src/adapters/terraform-plan";
+import { evaluate } from "../../src/engine/evaluate";
+import { Report } from "../../src/engine/report";
+import { renderIdentity } from "../../src/render/aws";
+import { formatSarif } from "../../src/report/sarif";
+import { resolveConfig, Severity } from "../../src/spec/config";
+import { change, configResource, governedChanges, lit, plan, ref } from "../fixtures/plans/builder";
+import { clock, inDays, spec, specsOfEveryKind } from "../helpers";
+
+/**
+ * `--format sarif` output validated against the SARIF 2.1.0 JSON schema (vendored in
+ * test/fixtures/sarif, see its README for source and licence), plus the extra constraints
+ * GitHub code scanning documents for uploads.
+ */
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/sarif/sarif-schema-2.1.0.json"), "utf8")) as Record<string, unknown>;
+// unicodeRegExp off: the schema's `language` pattern has a stray "]" that only the u flag rejects.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats(ajv);
+const validateSarif: ValidateFunction = ajv.compile(SCHEMA);
+
+function schemaErrors(log: unknown): string[] {
+  return validateSarif(log) ? [] : (validateSarif.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+}
+
+const sarifOf = (report: Report): Sarif.Log => JSON.parse(formatSarif(report, {})) as Sarif.Log;
+
+/** GitHub code scanning's `security-severity` bands (critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9). */
+const BAND: Record<Severity, [number, number]> = { critical: [9.0, 10.0], high: [7.0, 8.9], medium: [4.0, 6.9], low: [0.1, 3.9], info: [0.1, 3.9] };
+
+/** The constraints GitHub code scanning adds on top of the schema, for a log whose input was a file. */
+function expectGithubUploadable(log: Sarif.Log, report: Report, planUri: string) {
+  expect(log.version).toBe("2.1.0");
+  expect(log.runs).toHaveLength(1);
+  const run = log.runs[0];
+  expect(run.tool.driver.name).toBe("nhi-gate");
+  const rules = run.tool.driver.rules ?? [];
+  expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+  expect(rules.length).toBeLessThanOrEqual(25000);
+  for (const r of rules) {
+    expect(r.shortDescription?.text).toBeTruthy();
+    expect(r.fullDescription?.text).toBeTruthy();
+    expect(r.help?.text).toBeTruthy();
+    expect(r.help?.markdown).toBeTruthy();
+    const tags = r.properties?.tags ?? [];
+    expect(tags).toContain("security"); // GitHub shows security-severity only for rules tagged "security"
+    expect(tags.length).toBeLessThanOrEqual(20); // GitHub keeps at most 20 tags per rule
+    const sev = r.properties?.["security-severity"] as unknown;
+    expect(typeof sev).toBe("string"); // a string holding a number, not a number
+    expect(String(sev)).toMatch(/^\d+(\.\d+)?$/);
+    const [lo, hi] = BAND[r.properties?.severity as Severity];
+    expect(Number(sev)).toBeGreaterThanOrEqual(lo);
+    expect(Number(sev)).toBeLessThanOrEqual(hi);
+  }
+  const results = run.results ?? [];
+  expect(results).toHaveLength(report.findings.length);
+  expect(results.length).toBeLessThanOrEqual(25000);
+  for (const res of results) {
+    expect(res.ruleId).toBeTruthy();
+    expect(rules[res.ruleIndex as number]?.id).toBe(res.ruleId);
+    expect(res.message.text).toBeTruthy();
+    expect(res.locations?.length).toBeGreaterThanOrEqual(1);
+    expect(res.locations?.length).toBeLessThanOrEqual(10);
+    const uri = res.locations?.[0].physicalLocation?.artifactLocation?.uri;
+    expect(uri).toBe(planUri);
+    expect(run.artifacts?.[res.locations?.[0].physicalLocation?.artifactLocation?.index as number]?.location?.uri).toBe(uri);
+    const fp = res.partialFingerprints ?? {};
+    expect(Object.keys(fp).length).toBeGreaterThan(0);
+    for (const v of Object.values(fp)) expect(typeof v).toBe("string");
+  }
+  // Fingerprints tell results apart: two results never share one.
+  const fps = results.map((r) => r.partialFingerprints?.["nhiFinding/v1"]);
+  expect(new Set(fps).size).toBe(fps.length);
+}
+
+const TRUST_EC2 = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const WILDCARD = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+
+/** Governed identities of every kind next to hand-written ones breaking many rules. */
+function failingPlan() {
+  const governed = specsOfEveryKind().map((s, i) => governedChanges(renderIdentity(spec(s), resolveConfig({})), `gov${i}`));
+  return plan(
+    [
+      ...governed.flatMap((g) => g.changes),
+      change({ address: "aws_iam_role.hand", type: "aws_iam_role", after: { name: "hand", path: "/", assume_role_policy: TRUST_EC2, tags: { "nhi:owner": "<script>&\"'" } } }),
+      change({ address: "aws_iam_role_policy.hand", type: "aws_iam_role_policy", after: { name: "all", role: "hand", policy: WILDCARD } }),
+      change({ address: "aws_iam_user.ci", type: "aws_iam_user", after: { name: "ci", path: "/" } }),
+      change({ address: "aws_iam_access_key.ci", type: "aws_iam_access_key", after: { user: "ci" }, afterUnknown: { secret: true, id: true }, afterSensitive: { secret: true } }),
+      change({ address: "aws_iam_user_login_profile.ci", type: "aws_iam_user_login_profile", after: { user: "ci" } }),
+      change({ address: "aws_iam_user_policy_attachment.ci", type: "aws_iam_user_policy_attachment", after: { user: "ci", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" } }),
+      change({ address: 'module.legacy.aws_iam_role.svc["a b"]', moduleAddress: "module.legacy", type: "aws_iam_role", index: "a b", after: { name: "svc", path: "/" }, afterUnknown: { assume_role_policy: true } }),
+      change({ address: "aws_iam_role.old", type: "aws_iam_role", actions: ["delete"], before: { name: "old", path: "/", assume_role_policy: TRUST_EC2 } }),
+      change({ address: "aws_iam_role.swap", type: "aws_iam_role", actions: ["delete", "create"], before: { name: "swap", path: "/", assume_role_policy: TRUST_EC2 }, after: { name: "swap", path: "/", assume_role_policy: TRUST_EC2 } }),
+      change({ address: "google_service_account.sa", type: "google_service_account", after: { account_id: "sa", project: "p" }, afterUnknown: { email: true } }),
+      change({ address: "google_service_account_key.sa", type: "google_service_account_key", after: {}, afterUnknown: { service_account_id: true, private_key: true } }),
+    ],
+    {
+      resources: [
+        ...governed.flatMap((g) => g.config),
+        configResource({ address: "aws_iam_role_policy.hand", type: "aws_iam_role_policy", expressions: { role: ref("aws_iam_role.hand.name", "aws_iam_role.hand") } }),
+        configResource({ address: "aws_iam_access_key.ci", type: "aws_iam_access_key", expressions: { user: ref("aws_iam_user.ci.name", "aws_iam_user.ci") } }),
+        configResource({ address: "google_service_account_key.sa", type: "google_service_account_key", expressions: { service_account_id: ref("google_service_account.sa.name", "google_service_account.sa") } }),
+        configResource({ address: "aws_iam_user.ci", type: "aws_iam_user", expressions: { name: lit("ci") } }),
+      ],
+      module_calls: { legacy: { source: "git::https://example.com/legacy-iam.git?ref=v1", module: { resources: [] } } },
+    },
+  );
+}
+
+const EXEMPTIONS = [
+  { rule: "NHI-GOV-001", resource: "aws_iam_role.hand", reason: "migrating to GovernedIdentity in Q3", owner: "@acme/platform", ticket: "SEC-123", expires: inDays(20) },
+  // Expired, and one matching nothing: the engine reports both.
+  { rule: "NHI-GOV-001", resource: "aws_iam_user.ci", reason: "old", owner: "@acme/platform", ticket: "SEC-1", expires: inDays(-3) },
+  { rule: "NHI-GOV-001", resource: "aws_iam_role.nowhere", reason: "stale", owner: "@acme/platform", ticket: "SEC-2", expires: inDays(30) },
+];
+
+describe("SARIF output validates against the SARIF 2.1.0 JSON schema", () => {
+  it("the validator is live: broken logs are rejected", () => {
+    const good = sarifOf(evaluate(planToInput(failingPlan(), "plans/fail.json"), { clock }));
+    expect(schemaErrors(good)).toEqual([]);
+    const noMessage = structuredClone(good) as unknown as { runs: { results: Record<string, unknown>[] }[] };
+    delete noMessage.runs[0].results[0].message;
+    expect(schemaErrors(noMessage).join("\n")).toContain("must have required property 'message'");
+    const badLevel = structuredClone(good);
+    (badLevel.runs[0].results as Sarif.Result[])[0].level = "fatal" as Sarif.Result.level;
+    expect(schemaErrors(badLevel).join("\n")).toContain("must be equal to one of the allowed values");
+    const extra = { ...structuredClone(good), bogus: true };
+    expect(schemaErrors(extra).join("\n")).toContain("must NOT have additional properties");
+    const badVersion = { ...structuredClone(good), version: "2.0.0" };
+    expect(schemaErrors(badVersion)).not.toEqual([]);
+    const badUri = structuredClone(good);
+    (badUri.runs[0].artifacts as Sarif.Artifact[])[0].location = { uri: "plans/my plan.json" };
+    expect(schemaErrors(badUri).join("\n")).toContain('must match format "uri-reference"');
+  });
+
+  it("a failing plan: many rules, exemptions (suppressions), unknown values, module resources, engine findings", () => {
+    const input = planToInput(failingPlan(), "plans/my plan.json");
+    const report = evaluate(input, { clock, exemptions: EXEMPTIONS });
+    expect(report.passed).toBe(false);
+    const ruleIds = new Set(report.findings.map((f) => f.ruleId));
+    expect(ruleIds.size).toBeGreaterThanOrEqual(10);
+    expect([...ruleIds]).toEqual(expect.arrayContaining(["NHI-GOV-001", "NHI-GOV-002", "NHI-GOV-003", "NHI-GOV-005", "NHI-GOV-012", "NHI-GOV-090", "NHI-GOV-092"]));
+    expect(report.findings.some((f) => f.exemptedBy)).toBe(true);
+    expect(report.findings.some((f) => f.address.startsWith("module.legacy."))).toBe(true);
+    expect(report.findings.some((f) => /^NHI-GOV-09\d$/.test(f.ruleId))).toBe(true);
+    const log = sarifOf(report);
+    expect(schemaErrors(log)).toEqual([]);
+    expectGithubUploadable(log, report, "plans/my%20plan.json");
+    const results = log.runs[0].results ?? [];
+    expect(results.filter((r) => r.suppressions).length).toBe(report.findings.filter((f) => f.exemptedBy).length);
+    expect(results.find((r) => r.properties?.module === "module.legacy")?.properties?.moduleSource).toBe("git::https://example.com/legacy-iam.git?ref=v1");
+    const moduleResult = results.find((r) => r.properties?.address === 'module.legacy.aws_iam_role.svc["a b"]');
+    expect(moduleResult?.locations?.[0].logicalLocations?.[0]).toEqual({ fullyQualifiedName: 'module.legacy.aws_iam_role.svc["a b"]', name: 'svc["a b"]', kind: "resource" });
+  });
+
+  it("a passing plan: governed identities of every kind, no results", () => {
+    const governed = specsOfEveryKind().map((s, i) => governedChanges(renderIdentity(spec(s), resolveConfig({})), `gov${i}`));
+    const report = evaluate(planToInput(plan(governed.flatMap((g) => g.changes), { resources: governed.flatMap((g) => g.config) }), "plan.json"), { clock });
+    expect(report.passed).toBe(true);
+    const log = sarifOf(report);
+    expect(schemaErrors(log)).toEqual([]);
+    expectGithubUploadable(log, report, "plan.json");
+    expect(log.runs[0].invocations?.[0].properties?.passed).toBe(true);
+  });
+
+  it("a plan read from stdin: every result still has a physical location (GitHub rejects the whole upload otherwise)", () => {
+    const report = evaluate({ ...planToInput(failingPlan(), "stdin"), sources: ["stdin"] }, { clock });
+    expect(report.findings.length).toBeGreaterThan(0);
+    const log = sarifOf(report);
+    expect(schemaErrors(log)).toEqual([]);
+    expectGithubUploadable(log, report, "stdin");
+    expect(log.runs[0].artifacts).toEqual([{ location: { uri: "stdin", description: { text: "the input was read from standard input" } } }]);
+    for (const res of log.runs[0].results ?? []) expect(res.locations?.[0].logicalLocations?.[0].fullyQualifiedName).toBeTruthy();
+  });
+
+  const CORPUS = path.resolve(__dirname, "../../../shared/corpus/terraform-plans");
+  const corpus = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => f.endsWith(".json")).sort() : [];
+
+  it("the corpus is there", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(corpus)("corpus plan %s", (name) => {
+    const { value, input } = readJson(path.join(CORPUS, name));
+    const report = evaluate(planToInput(value, input.name), { clock });
+    const log = sarifOf(report);
+    expect(schemaErrors(log)).toEqual([]);
+    expectGithubUploadable(log, report, input.name.split("/").map(encodeURIComponent).join("/"));
+  });
+});
