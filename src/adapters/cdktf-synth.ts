@@ -99,8 +99,12 @@ export function findStacks(dir: string): { stack: string; file: string }[] {
   return [];
 }
 
-/** `nhi-gate synth <cdktf.out dir | cdk.tf.json>`. Several stacks: addresses are prefixed `<stack>:`. */
+/** `nhi-gate synth <cdktf.out dir | cdk.tf.json | ->` (`-`: one cdk.tf.json on stdin). Several stacks: addresses are prefixed `<stack>:`. */
 export function readSynth(target: string, options: ReadOptions = {}): EvaluationInput {
+  if (target === "-") {
+    const { value, input } = readJson(target, options);
+    return { resources: synthToResources(value, input.name), scope: "changes", sources: [input.name] };
+  }
   let st: fs.Stats;
   try {
     st = fs.statSync(target);

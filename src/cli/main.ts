@@ -43,7 +43,7 @@ function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string,
     "append one lifecycle event per identity change (issued, rotated, scope widened or narrowed, recertified, offboarded) to this JSON Lines file",
   );
   gateCommand("state", "<file>", "gate `terraform show -json` of a state: judges every identity in it");
-  gateCommand("synth", "<path>", "gate CDKTF output: a cdktf.out directory (stacks/*/cdk.tf.json) or one cdk.tf.json");
+  gateCommand("synth", "<path>", "gate CDKTF output: a cdktf.out directory (stacks/*/cdk.tf.json), one cdk.tf.json, or - for one cdk.tf.json on stdin");
   cmd
     .command("inventory")
     .description("list every identity in Terraform plans or states or Pulumi stack exports, with owner, credential, TTL, rotation and recertification, and the overdue lists")
