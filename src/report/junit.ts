@@ -1,14 +1,26 @@
 import { allRuleMeta, Formatter } from "./context";
 
 export function xmlEscape(s: string): string {
-  // Characters XML 1.0 forbids are dropped; the rest escaped.
+  // Characters XML 1.0 forbids (even as character references: C0 controls, lone surrogates,
+  // U+FFFE/U+FFFF) are dropped; the rest escaped. CR is a reference: a parser would turn it into LF.
   return s
     .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
+    .replace(/'/g, "&apos;")
+    .replace(/\r/g, "&#13;");
+}
+
+/** An attribute value: as `xmlEscape`, and tab and newline as references (a parser turns them into spaces). */
+export function xmlAttr(s: string): string {
+  return xmlEscape(s).replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
+}
+
+/** JUnit's `timestamp`: the report's UTC time to the second, without a zone, as the Ant/Jenkins schemas expect. */
+export function junitTimestamp(iso: string): string {
+  return iso.replace(/(\.\d+)?Z$/, "");
 }
 
 /**
@@ -39,17 +51,17 @@ export const formatJunit: Formatter = (report, ctx) => {
       let body = "";
       if (active.length) {
         suiteFailures++;
-        body = `<failure type="${xmlEscape(active[0].severity)}" message="${xmlEscape(active.map((f) => f.findingId).join(", "))}">${xmlEscape(active.map((f) => `[${f.severity}] ${f.findingId}: ${f.message}`).join("\n"))}</failure>`;
+        body = `<failure type="${xmlAttr(active[0].severity)}" message="${xmlAttr(active.map((f) => f.findingId).join(", "))}">${xmlEscape(active.map((f) => `[${f.severity}] ${f.findingId}: ${f.message}`).join("\n"))}</failure>`;
       } else if (fs.length) {
         suiteSkipped++;
-        body = `<skipped message="${xmlEscape(fs.map((f) => `exempted by ${f.exemptedBy?.ticket} until ${f.exemptedBy?.expires}`).join("; "))}"/>`;
+        body = `<skipped message="${xmlAttr(fs.map((f) => `exempted by ${f.exemptedBy?.ticket} until ${f.exemptedBy?.expires}`).join("; "))}"/>`;
       }
-      cases.push(`    <testcase classname="${xmlEscape(address)}" name="${xmlEscape(name)}">${body}</testcase>`);
+      cases.push(`    <testcase classname="${xmlAttr(address)}" name="${xmlAttr(name)}">${body}</testcase>`);
     }
     tests += cases.length;
     failures += suiteFailures;
     skipped += suiteSkipped;
-    suites.push(`  <testsuite name="${xmlEscape(address)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" timestamp="${xmlEscape(report.evaluatedAt.replace(/Z$/, ""))}">\n${cases.join("\n")}\n  </testsuite>`);
+    suites.push(`  <testsuite name="${xmlAttr(address)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" timestamp="${xmlAttr(junitTimestamp(report.evaluatedAt))}">\n${cases.join("\n")}\n  </testsuite>`);
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nhi-gate" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join("\n")}${suites.length ? "\n" : ""}</testsuites>\n`;
 };

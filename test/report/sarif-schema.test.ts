@@ -8,6 +8,7 @@ import { planToInput } from "../../src/adapters/terraform-plan";
 import { evaluate } from "../../src/engine/evaluate";
 import { Report } from "../../src/engine/report";
 import { renderIdentity } from "../../src/render/aws";
+import { formatJunit } from "../../src/report/junit";
 import { formatSarif } from "../../src/report/sarif";
 import { resolveConfig, Severity } from "../../src/spec/config";
 import { change, configResource, governedChanges, lit, plan, ref } from "../fixtures/plans/builder";
@@ -191,5 +192,197 @@ describe("SARIF output validates against the SARIF 2.1.0 JSON schema", () => {
     const log = sarifOf(report);
     expect(schemaErrors(log)).toEqual([]);
     expectGithubUploadable(log, report, input.name.split("/").map(encodeURIComponent).join("/"));
+  });
+});
+
+/** A strict parser for the XML subset the JUnit formatter writes: throws on anything not well-formed XML 1.0. */
+interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
+const XML_CHARS = /^[\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+
+function decodeRefs(s: string): string {
+  return s.replace(/&([^;]*);?/g, (m, ref: string) => {
+    if (!m.endsWith(";")) throw new Error(`bare & in ${JSON.stringify(s.slice(0, 60))}`);
+    const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+    if (ref in named) return named[ref];
+    const code = /^#x[0-9a-fA-F]+$/.test(ref) ? parseInt(ref.slice(2), 16) : /^#[0-9]+$/.test(ref) ? parseInt(ref.slice(1), 10) : NaN;
+    const ch = Number.isNaN(code) || code > 0x10ffff ? "" : String.fromCodePoint(code);
+    if (!ch || !XML_CHARS.test(ch)) throw new Error(`bad reference &${ref};`);
+    return ch;
+  });
+}
+
+function parseXml(xml: string): XmlElement {
+  if (!XML_CHARS.test(xml)) throw new Error("a character XML 1.0 forbids");
+  const decl = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/.exec(xml);
+  if (!decl) throw new Error("no XML declaration");
+  let i = decl[0].length;
+  const fail = (what: string): never => {
+    throw new Error(`${what} at ${i}: ${JSON.stringify(xml.slice(i, i + 40))}`);
+  };
+  const ws = () => {
+    while (i < xml.length && " \t\r\n".includes(xml[i])) i++;
+  };
+  const name = (): string => {
+    const m = /[A-Za-z_][A-Za-z0-9_.-]*/y;
+    m.lastIndex = i;
+    const r = m.exec(xml) ?? fail("expected a name");
+    i += r[0].length;
+    return r[0];
+  };
+  const element = (): XmlElement => {
+    if (xml[i] !== "<") fail("expected <");
+    i++;
+    const el: XmlElement = { name: name(), attrs: {}, children: [], text: "" };
+    for (;;) {
+      const before = i;
+      ws();
+      if (xml.startsWith("/>", i)) {
+        i += 2;
+        return el;
+      }
+      if (xml[i] === ">") {
+        i++;
+        break;
+      }
+      if (i === before) fail("expected space before an attribute");
+      const a = name();
+      if (xml[i] !== "=" || xml[i + 1] !== '"') fail("expected =\"");
+      i += 2;
+      const end = xml.indexOf('"', i);
+      if (end < 0) fail("unterminated attribute");
+      const raw = xml.slice(i, end);
+      if (raw.includes("<")) fail("< in an attribute");
+      if (a in el.attrs) fail(`duplicate attribute ${a}`);
+      el.attrs[a] = decodeRefs(raw.replace(/[\t\n\r]/g, " ")); // attribute-value normalization
+      i = end + 1;
+    }
+    for (;;) {
+      if (i >= xml.length) fail(`unclosed <${el.name}>`);
+      if (xml.startsWith("</", i)) {
+        i += 2;
+        if (name() !== el.name) fail(`mismatched </...> for <${el.name}>`);
+        ws();
+        if (xml[i] !== ">") fail("expected >");
+        i++;
+        return el;
+      }
+      if (xml[i] === "<") el.children.push(element());
+      else {
+        const end = xml.indexOf("<", i);
+        const raw = xml.slice(i, end < 0 ? xml.length : end);
+        if (raw.includes("]]>")) fail("]]> in text");
+        el.text += decodeRefs(raw.replace(/\r\n?/g, "\n"));
+        i += raw.length;
+      }
+    }
+  };
+  const root = element();
+  ws();
+  if (i !== xml.length) fail("content after the root element");
+  return root;
+}
+
+/** The common (Jenkins / Ant) JUnit XML shape, with counts that add up. */
+function expectJunitShape(root: XmlElement): void {
+  const only = (el: XmlElement, allowed: string[]) => expect(Object.keys(el.attrs).filter((a) => !allowed.includes(a))).toEqual([]);
+  const int = (v: string | undefined) => {
+    expect(v).toMatch(/^\d+$/);
+    return Number(v);
+  };
+  expect(root.name).toBe("testsuites");
+  only(root, ["name", "tests", "failures", "errors", "skipped", "disabled", "time"]);
+  expect(root.text.trim()).toBe("");
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+  for (const suite of root.children) {
+    expect(suite.name).toBe("testsuite");
+    only(suite, ["name", "tests", "failures", "errors", "skipped", "disabled", "time", "timestamp", "hostname", "id", "package"]);
+    expect(suite.attrs.name).toBeTruthy();
+    expect(suite.attrs.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    expect(suite.text.trim()).toBe("");
+    const cases = suite.children;
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      expect(c.name).toBe("testcase");
+      only(c, ["name", "classname", "time", "assertions", "status"]);
+      expect(c.attrs.name).toBeTruthy();
+      expect(c.attrs.classname).toBe(suite.attrs.name);
+      expect(c.children.length).toBeLessThanOrEqual(1);
+      for (const outcome of c.children) {
+        expect(["failure", "skipped"]).toContain(outcome.name);
+        if (outcome.name === "failure") {
+          only(outcome, ["message", "type"]);
+          expect(["critical", "high", "medium", "low", "info"]).toContain(outcome.attrs.type);
+          expect(outcome.attrs.message).toBeTruthy();
+          expect(outcome.text).toBeTruthy();
+        } else only(outcome, ["message"]);
+      }
+    }
+    const f = cases.filter((c) => c.children[0]?.name === "failure").length;
+    const s = cases.filter((c) => c.children[0]?.name === "skipped").length;
+    expect([int(suite.attrs.tests), int(suite.attrs.failures), int(suite.attrs.skipped), int(suite.attrs.errors)]).toEqual([cases.length, f, s, 0]);
+    tests += cases.length;
+    failures += f;
+    skipped += s;
+  }
+  expect([int(root.attrs.tests), int(root.attrs.failures), int(root.attrs.skipped), int(root.attrs.errors)]).toEqual([tests, failures, skipped, 0]);
+}
+
+describe("JUnit output is well-formed XML 1.0 in the common JUnit shape", () => {
+  it("the parser is live: malformed XML is rejected", () => {
+    const ok = '<?xml version="1.0" encoding="UTF-8"?>\n<a x="1"><b/>t</a>\n';
+    expect(parseXml(ok).children[0].name).toBe("b");
+    for (const bad of [ok.replace("<b/>", "<b>"), ok.replace('x="1"', 'x="1" x="2"'), ok.replace("t<", "&<"), ok.replace("t<", "&bogus;<"), ok.replace("t<", "\u0001<"), ok.replace("t<", "&#1;<"), ok.replace("t<", "]]><"), ok.replace('"1"', '"<"'), ok + "<c/>"]) expect(() => parseXml(bad)).toThrow();
+  });
+
+  it("a failing plan with exemptions: failures, skipped, engine findings; counts add up", () => {
+    const report = evaluate(planToInput(failingPlan(), "plans/my plan.json"), { clock, exemptions: EXEMPTIONS });
+    const root = parseXml(formatJunit(report, {}));
+    expectJunitShape(root);
+    const suites = root.children.map((s) => s.attrs.name);
+    expect(suites).toEqual(expect.arrayContaining(['module.legacy.aws_iam_role.svc["a b"]', "aws_iam_access_key.ci", "exemption:NHI-GOV-001@aws_iam_role.nowhere"]));
+    const failed = new Set(root.children.flatMap((s) => s.children.filter((c) => c.children[0]?.name === "failure").map((c) => `${s.attrs.name} ${c.attrs.name.split(" ")[0]}`)));
+    expect([...failed].sort()).toEqual([...new Set(report.findings.filter((f) => !f.exemptedBy).map((f) => `${f.address} ${f.ruleId}`))].sort());
+    const skippedCases = root.children.flatMap((s) => s.children.filter((c) => c.children[0]?.name === "skipped").map((c) => `${s.attrs.name} ${c.attrs.name.split(" ")[0]}`));
+    expect(skippedCases).toEqual(["aws_iam_role.hand NHI-GOV-001"]);
+  });
+
+  it("a passing plan: no failures", () => {
+    const governed = specsOfEveryKind().map((s, i) => governedChanges(renderIdentity(spec(s), resolveConfig({})), `gov${i}`));
+    const report = evaluate(planToInput(plan(governed.flatMap((g) => g.changes), { resources: governed.flatMap((g) => g.config) }), "plan.json"), { clock });
+    const root = parseXml(formatJunit(report, {}));
+    expectJunitShape(root);
+    expect(root.attrs.failures).toBe("0");
+    expect(Number(root.attrs.tests)).toBeGreaterThan(0);
+  });
+
+  it("control characters XML 1.0 forbids are dropped, even escaped; the rest round-trips through a parser", () => {
+    const report = evaluate(planToInput(failingPlan(), "plan.json"), { clock });
+    const f = report.findings.find((x) => x.address === "aws_iam_access_key.ci") as Report["findings"][number];
+    const evil: Report = {
+      ...report,
+      resources: report.resources.map((r) => (r.address === f.address ? { ...r, address: "aws_iam_access_key.ci[\"a\tb\nc\"]" } : r)),
+      findings: [{ ...f, address: "aws_iam_access_key.ci[\"a\tb\nc\"]", message: "nul\u0000 bs\u0008 vt\u000b ff\u000c esc\u001b[31m del\u007f nonchar\ufffe\uffff lone\ud800 ok😀 crlf\r\n <b>&'\" ]]> end" }],
+    };
+    const xml = formatJunit(evil, {});
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
+    expect(xml).not.toMatch(/&#(0|[1-8]|1[1-2]|1[4-9]|2\d|3[01]);/);
+    const root = parseXml(xml);
+    expectJunitShape(root);
+    const suite = root.children.find((s) => s.attrs.name.startsWith("aws_iam_access_key.ci["));
+    expect(suite?.attrs.name).toBe('aws_iam_access_key.ci["a\tb\nc"]');
+    const failure = suite?.children.flatMap((c) => c.children).find((o) => o.name === "failure");
+    expect(failure?.text).toContain("nul bs vt ff esc[31m del\u007f nonchar lone ok😀 crlf\r\n <b>&'\" ]]> end");
+  });
+
+  it.each(fs.existsSync(path.resolve(__dirname, "../../../shared/corpus/terraform-plans")) ? fs.readdirSync(path.resolve(__dirname, "../../../shared/corpus/terraform-plans")).filter((f) => f.endsWith(".json")).sort() : [])("corpus plan %s", (name) => {
+    const { value, input } = readJson(path.resolve(__dirname, "../../../shared/corpus/terraform-plans", name));
+    expectJunitShape(parseXml(formatJunit(evaluate(planToInput(value, input.name), { clock }), {})));
   });
 });
