@@ -27,7 +27,7 @@ const ChangeSchema = z.looseObject({
   importing: z.union([z.looseObject({ id: z.string().optional() }), z.null()]).optional(),
 });
 
-const ResourceChangeSchema = z.looseObject({
+export const ResourceChangeSchema = z.looseObject({
   address: z.string().min(1),
   module_address: z.string().optional(),
   mode: z.enum(["managed", "data"]),
@@ -39,6 +39,25 @@ const ResourceChangeSchema = z.looseObject({
 
 /** Only what every entry needs, so 100k non-identity resources cost little; catalog types get the full schema. */
 const AnyChangeSchema = z.looseObject({ address: z.string().min(1), type: z.string().min(1), mode: z.string(), change: z.looseObject({ actions: z.array(z.string()).min(1) }) });
+
+type ResourceChange = z.output<typeof ResourceChangeSchema>;
+const ACTIONS = new Set(["create", "update", "delete", "no-op", "read", "forget"]);
+const optString = (v: unknown) => v === undefined || typeof v === "string";
+const optRecordOrNull = (v: unknown) => v === undefined || v === null || isRecord(v);
+
+/** What ResourceChangeSchema accepts, checked by hand: zod copies every value, which costs at 100k resources. */
+export function isResourceChange(raw: unknown): raw is ResourceChange {
+  if (!isRecord(raw)) return false;
+  if (typeof raw.address !== "string" || raw.address === "" || typeof raw.type !== "string" || raw.type === "") return false;
+  if (raw.mode !== "managed" && raw.mode !== "data") return false;
+  if (!optString(raw.module_address) || !optString(raw.name) || !optString(raw.deposed)) return false;
+  const c = raw.change;
+  if (!isRecord(c) || !Array.isArray(c.actions) || c.actions.length === 0) return false;
+  for (const a of c.actions) if (typeof a !== "string" || !ACTIONS.has(a)) return false;
+  if (!optRecordOrNull(c.before) || !optRecordOrNull(c.after)) return false;
+  if (c.importing !== undefined && c.importing !== null && !(isRecord(c.importing) && optString(c.importing.id))) return false;
+  return true;
+}
 
 const PlanSchema = z.looseObject({
   format_version: z.string(),
@@ -226,7 +245,8 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     if (!ok) validate(AnyChangeSchema, raw, name, `a Terraform plan: ${field}`);
     const entry = catalogByTerraformType(light.type as string);
     if (!entry || light.mode === "data") return;
-    const rc = validate(ResourceChangeSchema, raw, name, `a Terraform plan: ${field}`);
+    // The hand check accepts exactly what the schema accepts (tested); zod runs only to name a problem.
+    const rc = isResourceChange(raw) ? raw : validate(ResourceChangeSchema, raw, name, `a Terraform plan: ${field}`);
     const where = `${name}: ${rc.address}`;
     const c = rc.change;
     const importing = c.importing !== undefined && c.importing !== null;

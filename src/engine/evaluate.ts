@@ -22,13 +22,20 @@ export interface EvaluateOptions {
 
 const DEFAULT_ACTIONS = ["create", "update", "replace"] as const;
 
+const DEFAULT_ACTIONS_ALL = [...DEFAULT_ACTIONS, "no-op"] as const;
+
 export function ruleApplies(rule: Rule, r: IdentityResource, scope: "changes" | "all"): boolean {
-  const a = rule.appliesTo;
   // Shared types (a project IAM member for a user, an Opaque Kubernetes secret) that the catalog scopes away from NHIs.
   if (concernsNonHumanIdentity(r.entry, r.props) === false) return false;
+  return appliesToKind(rule, r, scope);
+}
+
+/** ruleApplies without the NHI-scope check (evaluate asks that once per resource). */
+function appliesToKind(rule: Rule, r: IdentityResource, scope: "changes" | "all"): boolean {
+  const a = rule.appliesTo;
   if (a.kinds && !a.kinds.includes(r.entry.kind)) return false;
   if (a.types && !a.types.includes(r.entry.id)) return false;
-  const actions: readonly string[] = a.actions ?? (scope === "all" ? [...DEFAULT_ACTIONS, "no-op"] : DEFAULT_ACTIONS);
+  const actions: readonly string[] = a.actions ?? (scope === "all" ? DEFAULT_ACTIONS_ALL : DEFAULT_ACTIONS);
   return actions.includes(r.action);
 }
 
@@ -63,10 +70,9 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
 
   for (const r of input.resources) {
     const p = ctx.provenance(r);
-    const judged = rules.some((rule) => ruleApplies(rule, r, scope));
-    summaries.push({ address: r.address, type: r.nativeType, kind: r.entry.kind, action: r.action, governed: p.status, via: p.via, by: p.by, reason: p.reason, judged, origin: r.origin });
-    for (const rule of rules) {
-      if (!ruleApplies(rule, r, scope)) continue;
+    const applicable = concernsNonHumanIdentity(r.entry, r.props) === false ? [] : rules.filter((rule) => appliesToKind(rule, r, scope));
+    summaries.push({ address: r.address, type: r.nativeType, kind: r.entry.kind, action: r.action, governed: p.status, via: p.via, by: p.by, reason: p.reason, judged: applicable.length > 0, origin: r.origin });
+    for (const rule of applicable) {
       let result: RuleResult;
       try {
         result = rule.check(r, ctx);

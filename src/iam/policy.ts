@@ -44,6 +44,10 @@ function normalPrincipal(p: unknown): "*" | Record<string, string[]> {
 const MEMO_MAX = 20_000;
 const memo = new Map<string, NormalPolicy | PolicyParseError>();
 
+/** Memoized policies are frozen to the bottom: immutable, so their canonical JSON is cached by identity. */
+const memoized = new WeakSet<object>();
+const canonicalOf = new WeakMap<object, string>();
+
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === "object") {
     for (const x of Object.values(v)) deepFreeze(x);
@@ -59,6 +63,7 @@ export function normalizePolicy(doc: unknown): NormalPolicy {
   if (!hit) {
     try {
       hit = deepFreeze(normalizeUncached(doc));
+      memoized.add(hit);
     } catch (e) {
       if (!(e instanceof PolicyParseError)) throw e;
       hit = e;
@@ -123,6 +128,12 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) out += (i ? "," : "") + canonicalJson(value[i]);
     return `${out}]`;
   }
+  // A memoized policy is read by the seal, the rules and the drift checks: its canonical form once.
+  const frozen = memoized.has(value);
+  if (frozen) {
+    const hit = canonicalOf.get(value);
+    if (hit !== undefined) return hit;
+  }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
   let out = "{";
@@ -133,7 +144,9 @@ export function canonicalJson(value: unknown): string {
     out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonicalJson(v);
     first = false;
   }
-  return `${out}}`;
+  out += "}";
+  if (frozen) canonicalOf.set(value, out);
+  return out;
 }
 
 /** Condition keys are case-insensitive in IAM; look one up ignoring case. */

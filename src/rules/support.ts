@@ -90,20 +90,32 @@ export function trustSource(r: IdentityResource): PolicySource {
 }
 
 /** Tags as a string map, from a map (Terraform, bridged Pulumi) or a `[{key, value}]` list (awscc, aws-native). */
-export function tagMap(r: IdentityResource): Record<string, string> | undefined {
+export function tagMap(r: IdentityResource): Readonly<Record<string, string>> | undefined {
   const raw = r.props.tags;
+  if (!raw || typeof raw !== "object") return undefined;
+  let out = tagMaps.get(raw);
+  if (!out) tagMaps.set(raw, (out = Object.freeze(toTagMap(raw))));
+  return out;
+}
+
+/** Several rules read the tags of each resource: converted once per tags value (inputs are not mutated). */
+const tagMaps = new WeakMap<object, Readonly<Record<string, string>>>();
+
+function toTagMap(raw: object): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (k: string, v: string) => {
+    if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  };
   if (Array.isArray(raw)) {
-    const out: Record<string, string> = {};
     for (const t of raw) {
       if (t && typeof t === "object" && typeof (t as { key?: unknown }).key === "string" && typeof (t as { value?: unknown }).value === "string") {
-        out[(t as { key: string }).key] = (t as { value: string }).value;
+        put((t as { key: string }).key, (t as { value: string }).value);
       }
     }
     return out;
   }
-  if (!raw || typeof raw !== "object") return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") out[k] = v;
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") put(k, v);
   return out;
 }
 

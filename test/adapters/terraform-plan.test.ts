@@ -1,4 +1,5 @@
-import { planToInput, mapActions } from "../../src/adapters/terraform-plan";
+import fc from "fast-check";
+import { isResourceChange, mapActions, planToInput, ResourceChangeSchema } from "../../src/adapters/terraform-plan";
 import { InputError } from "../../src/adapters/input";
 import { evaluate } from "../../src/engine/evaluate";
 import { renderIdentity } from "../../src/render/aws";
@@ -254,5 +255,46 @@ describe("other providers", () => {
 
   it("private keys of service account keys are sensitive whatever the plan says", () => {
     expect(one(plan([change({ address: "google_service_account_key.k", type: "google_service_account_key", after: { private_key: "LS0tLS1CRUdJTi" } })])).sensitivePaths).toContain("private_key");
+  });
+});
+
+describe("the hand check of a resource change", () => {
+  // isResourceChange is the fast path for ResourceChangeSchema: it must accept exactly what zod accepts.
+  const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant({}), fc.constant([]), fc.dictionary(fc.string(), fc.jsonValue()));
+  const field = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: value });
+  const actions = fc.oneof(fc.array(fc.constantFrom("create", "update", "delete", "no-op", "read", "forget", "import", ""), { maxLength: 3 }), value);
+  const change = fc.record(
+    {
+      actions,
+      before: field(fc.oneof(fc.constant(null), fc.dictionary(fc.string(), fc.jsonValue()))),
+      after: field(fc.oneof(fc.constant(null), fc.dictionary(fc.string(), fc.jsonValue()))),
+      importing: field(fc.oneof(fc.constant(null), fc.record({ id: field(fc.string()) }, { requiredKeys: [] }))),
+    },
+    { requiredKeys: [] },
+  );
+  const entry = fc.record(
+    {
+      address: field(fc.string()),
+      module_address: field(fc.string()),
+      mode: field(fc.constantFrom("managed", "data", "other")),
+      type: field(fc.string()),
+      name: field(fc.string()),
+      deposed: field(fc.string()),
+      change: field(change),
+    },
+    { requiredKeys: [] },
+  );
+  it("accepts exactly what ResourceChangeSchema accepts", () => {
+    fc.assert(
+      fc.property(fc.oneof(entry, value), (raw) => {
+        expect(isResourceChange(raw)).toBe(ResourceChangeSchema.safeParse(raw).success);
+      }),
+      { seed: 20261123, numRuns: 3000 },
+    );
+  });
+  it("accepts a real entry and rejects a bad action", () => {
+    const ok = { address: "aws_iam_role.a", mode: "managed", type: "aws_iam_role", change: { actions: ["create"], before: null, after: {} } };
+    expect(isResourceChange(ok)).toBe(true);
+    expect(isResourceChange({ ...ok, change: { actions: ["import"] } })).toBe(false);
   });
 });
