@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { z } from "zod";
+import { ChunkSource, parseJsonChunks, Prune } from "./json-stream";
 
 /**
  * Reading untrusted input files at the edge: bytes to text (BOM / UTF-16 detection), a size
@@ -14,8 +15,12 @@ export class InputError extends Error {
   }
 }
 
-/** Default size limit: 1 GiB. V8 cannot hold a string much beyond 512 MiB, see `readText`. */
+/** Default size limit: 1 GiB. V8 cannot hold a string much beyond 512 MiB: `readJson` streams files above `DEFAULT_STREAM_ABOVE`. */
 export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024 * 1024;
+/** JSON files up to this size are read whole (readFileSync + JSON.parse, the fast path); bigger ones are stream-parsed. */
+export const DEFAULT_STREAM_ABOVE = 256 * 1024 * 1024;
+/** Bytes per read on the streaming path. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Deepest nesting the adapters walk; deeper input is an input error, not a stack overflow. */
 export const MAX_DEPTH = 200;
 
@@ -31,6 +36,12 @@ export interface TextInput {
 
 export interface ReadOptions {
   maxBytes?: number;
+  /** `readJson`: stream-parse inputs bigger than this many bytes (default `DEFAULT_STREAM_ABOVE`; 0 streams everything). */
+  streamAbove?: number;
+  /** `readJson` on the streaming path: what may be left out of the value (see prune.ts). Ignored on the fast path. */
+  prune?: Prune;
+  /** Bytes per read on the streaming path (tests use small chunks). */
+  chunkBytes?: number;
 }
 
 function describeFsError(name: string, e: NodeJS.ErrnoException): InputError {
@@ -83,6 +94,11 @@ export function readText(file: string, options: ReadOptions = {}): TextInput {
     if (err.code === "ERR_STRING_TOO_LONG" || err instanceof RangeError) throw new InputError(`${name}: too large to read into memory`);
     throw describeFsError(name, err);
   }
+  return textOf(buf, name, max);
+}
+
+/** Bytes to text, with the checks of `readText` (size, empty, only whitespace). */
+function textOf(buf: Buffer, name: string, max: number): TextInput {
   if (buf.length > max) throw new InputError(`${name}: ${buf.length} bytes, over the input size limit of ${max} bytes (raise it with --max-input-size)`);
   if (buf.length === 0) throw new InputError(`${name}: empty file, expected JSON`);
   let decoded;
@@ -217,9 +233,112 @@ export function jsonErrorPosition(text: string): number | undefined {
   }
 }
 
+/**
+ * Read a JSON file (or `-` for stdin). Up to `streamAbove` bytes: read whole and `JSON.parse`d
+ * (fast). Above it: parsed from 8 MiB chunks by json-stream.ts, with `prune` applied, so files
+ * beyond V8's string limit (about 512 MiB) up to `maxBytes` are read with bounded memory. On the
+ * streaming path the returned `input.text` is empty.
+ */
 export function readJson(file: string, options: ReadOptions = {}): { input: TextInput; value: unknown } {
+  const max = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const above = options.streamAbove ?? DEFAULT_STREAM_ABOVE;
+  const name = file === "-" ? "stdin" : file;
+  const over = (n: number) => new InputError(`${name}: ${n} bytes, over the input size limit of ${max} bytes (raise it with --max-input-size)`);
+  let st: fs.Stats | undefined;
+  if (file !== "-") {
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
+      throw describeFsError(name, e as NodeJS.ErrnoException);
+    }
+    if (st.isFile() && st.size <= above) return fastJson(file, options);
+    if (st.isDirectory() || (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice())) return fastJson(file, options);
+    if (st.isFile() && st.size > max) throw over(st.size);
+  }
+  if (!st?.isFile()) {
+    // stdin or a pipe: collect chunks (Buffers live outside the V8 heap); small inputs take the fast path.
+    const chunks = readChunks(file, name, max, options.chunkBytes ?? CHUNK_BYTES);
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    if (total <= above) {
+      const input = textOf(Buffer.concat(chunks), name, max);
+      return { input, value: parseJsonText(input) };
+    }
+    let i = 0;
+    return streamed(name, total, () => (i < chunks.length ? chunks[i++] : null), options);
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (e) {
+    throw describeFsError(name, e as NodeJS.ErrnoException);
+  }
+  try {
+    const size = options.chunkBytes ?? CHUNK_BYTES;
+    let total = 0;
+    const source: ChunkSource = () => {
+      const buf = Buffer.allocUnsafe(size);
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, size, null);
+      } catch (e) {
+        throw describeFsError(name, e as NodeJS.ErrnoException);
+      }
+      if (n === 0) return null;
+      total += n;
+      if (total > max) throw over(total);
+      return n < size ? buf.subarray(0, n) : buf;
+    };
+    const result = streamed(name, 0, source, options);
+    result.input.bytes = total;
+    return result;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function fastJson(file: string, options: ReadOptions): { input: TextInput; value: unknown } {
   const input = readText(file, options);
   return { input, value: parseJsonText(input) };
+}
+
+function streamed(name: string, bytes: number, source: ChunkSource, options: ReadOptions): { input: TextInput; value: unknown } {
+  const { value, encoding, offset } = parseJsonChunks(source, { name, prune: options.prune });
+  return { input: { name, text: "", encoding, offset, bytes }, value };
+}
+
+/** Read stdin (`-`) or a pipe in chunks, refusing more than `max` bytes. */
+function readChunks(file: string, name: string, max: number, size: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd = 0;
+  try {
+    if (file !== "-") fd = fs.openSync(file, "r");
+    for (;;) {
+      const buf = Buffer.allocUnsafe(size);
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, size, null);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN") {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
+        if (code === "EOF") break;
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > max) throw new InputError(`${name}: ${total} bytes, over the input size limit of ${max} bytes (raise it with --max-input-size)`);
+      chunks.push(n < size ? buf.subarray(0, n) : buf);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw describeFsError(name, e as NodeJS.ErrnoException);
+  } finally {
+    if (fd !== 0) fs.closeSync(fd);
+  }
+  return chunks;
 }
 
 /** Read JSON or YAML (by extension; `.yaml`/`.yml` are YAML, everything else JSON). */

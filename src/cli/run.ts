@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InputError, readJson, ReadOptions } from "../adapters/input";
+import { terraformPrune } from "../adapters/prune";
 import { loadConfig, loadExemptions } from "../adapters/gate-files";
 import { planToInput } from "../adapters/terraform-plan";
 import { stateToInput } from "../adapters/terraform-state";
@@ -46,9 +47,9 @@ export interface Io {
 /** Secrets seen so far: the top-level handler scrubs them from any error message. */
 export const seenSecrets: string[] = [];
 
-export function parseSize(v: string): number {
+export function parseSize(v: string, what = "--max-input-size"): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgKMG]i?[bB]?|[bB])?$/.exec(v.trim());
-  if (!m) throw new UsageError(`--max-input-size ${v.slice(0, 40)}: expected bytes, or a number with K, M or G`);
+  if (!m) throw new UsageError(`${what} ${v.slice(0, 40)}: expected bytes, or a number with K, M or G`);
   const unit = (m[2] ?? "").toLowerCase()[0];
   const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * mult);
@@ -61,9 +62,19 @@ export function clockFor(now: string | undefined): Clock {
   return fixedClock(d);
 }
 
+/**
+ * Read options from the CLI: the size limit, and (env NHI_GATE_STREAM_ABOVE, bytes or K/M/G) the
+ * size above which JSON is stream-parsed instead of read whole (default 256 MiB).
+ */
+export function readOptionsFor(maxInputSize: string | undefined, env: Record<string, string | undefined>): ReadOptions {
+  const streamAbove = env.NHI_GATE_STREAM_ABOVE;
+  return { maxBytes: maxInputSize ? parseSize(maxInputSize) : undefined, ...(streamAbove ? { streamAbove: parseSize(streamAbove, "NHI_GATE_STREAM_ABOVE") } : {}) };
+}
+
 export function readInput(kind: InputKind, target: string, readOptions: ReadOptions): EvaluationInput {
   if (kind === "synth") return readSynth(target, readOptions);
-  const { value, input } = readJson(target, readOptions);
+  // Terraform plans and states: on the streaming path, what the adapters never read is left out.
+  const { value, input } = readJson(target, { ...readOptions, prune: terraformPrune });
   return kind === "plan" ? planToInput(value, input.name) : stateToInput(value, input.name);
 }
 
@@ -76,7 +87,7 @@ export async function runGate(kind: InputKind, target: string, opts: GateOptions
     failOn = opts.failOn as Severity;
   }
   const clock = clockFor(opts.now);
-  const readOptions: ReadOptions = { maxBytes: opts.maxInputSize ? parseSize(opts.maxInputSize) : undefined };
+  const readOptions = readOptionsFor(opts.maxInputSize, io.env);
   const progress = new Progress(io.stderr as NodeJS.WriteStream, Boolean(io.stderr.isTTY) && !io.env.CI);
   try {
     const config = loadConfig(opts.config, readOptions);
@@ -147,10 +158,11 @@ export async function runInventory(targets: string[], opts: InventoryOptions, io
   const format = opts.format.toLowerCase();
   if (!(INVENTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format "${format.slice(0, 40)}"; expected one of ${INVENTORY_FORMATS.join(", ")}`);
   const clock = clockFor(opts.now);
-  const readOptions: ReadOptions = { maxBytes: opts.maxInputSize ? parseSize(opts.maxInputSize) : undefined };
+  const readOptions = readOptionsFor(opts.maxInputSize, io.env);
   const config = loadConfig(opts.config, readOptions);
   const inputs: EvaluationInput[] = targets.map((target) => {
-    const { value, input } = readJson(target, readOptions);
+    // terraformPrune leaves Pulumi stack exports (top-level `deployment`) untouched.
+    const { value, input } = readJson(target, { ...readOptions, prune: terraformPrune });
     const kind = detectKind(value, input.name);
     if (kind === "pulumi-export") {
       try {
