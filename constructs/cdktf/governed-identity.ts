@@ -47,7 +47,6 @@ export function gateConfig(input: GateConfigInput, subject: string): GateConfig 
   throw new Error(`${subject}: invalid gate config: ${result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
 }
 
-const OPTION_KEYS = ["config", "clock", "reminderRoleArn"] as const;
 const MARK = Symbol.for("nhi-governance.cdktf.GovernedIdentity");
 
 /**
@@ -75,9 +74,10 @@ export class GovernedIdentity extends Construct {
   constructor(scope: Construct, id: string, props: GovernedIdentityProps) {
     super(scope, id);
     Object.defineProperty(this, MARK, { value: true });
-    const input: Record<string, unknown> = { ...props };
-    for (const k of OPTION_KEYS) delete input[k];
-    this.specInput = input as GovernedIdentitySpecInput;
+    // The spec is the props without the construct options (a rest copy: no `delete`, which
+    // would turn the object into a slow dictionary that zod then walks).
+    const { config: _config, clock: _clock, reminderRoleArn: _reminderRoleArn, ...input } = props;
+    this.specInput = input;
     this.config = configOf(props.config, this.node.path);
     this.clock = props.clock ?? systemClock;
     this.parsed = this.validate(this.specInput);

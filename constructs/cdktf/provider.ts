@@ -136,15 +136,36 @@ export const TIME_PROVIDER_ID = "nhi-governance-time";
 const isDefaultTimeProvider = (n: unknown) =>
   TerraformProvider.isTerraformProvider(n) && (n as TerraformProvider).terraformResourceType === "time" && !(n as TerraformProvider).alias;
 
+/** Per stack, the time provider ensureTimeProvider found or added. */
+const timeProviders = new WeakMap<TerraformStack, Construct>();
+
+/** Whether `c` is still in the construct tree under `stack` (not removed with tryRemoveChild). */
+function isAttached(c: Construct, stack: Construct): boolean {
+  for (let cur = c; cur !== stack; ) {
+    const parent = cur.node.scope;
+    if (!parent || parent.node.tryFindChild(cur.node.id) !== cur) return false;
+    cur = parent;
+  }
+  return true;
+}
+
 /**
  * time_rotating needs a `time` provider in the stack (cdktf validates it). Add one, once per
  * stack, unless the stack already has one; if the stack gets its own later, synth says so.
  */
 function ensureTimeProvider(scope: Construct): void {
   const stack = TerraformStack.of(scope);
-  if (stack.node.tryFindChild(TIME_PROVIDER_ID)) return;
-  if (stack.node.findAll().some(isDefaultTimeProvider)) return;
+  // The provider found last time, if it is still in the tree: no walk over the whole stack for
+  // every static-key identity (that made N identities cost N^2).
+  const known = timeProviders.get(stack);
+  if (known && isAttached(known, stack) && (isDefaultTimeProvider(known) || stack.node.tryFindChild(TIME_PROVIDER_ID) === known)) return;
+  const found = stack.node.tryFindChild(TIME_PROVIDER_ID) ?? stack.node.findAll().find(isDefaultTimeProvider);
+  if (found) {
+    timeProviders.set(stack, found);
+    return;
+  }
   const ours = new TimeProvider(stack, TIME_PROVIDER_ID);
+  timeProviders.set(stack, ours);
   ours.node.addValidation({
     validate: () => {
       const others = stack.node.findAll().filter((n) => n !== ours && isDefaultTimeProvider(n));
