@@ -170,15 +170,17 @@ export function renderIdentity(spec: GovernedIdentitySpec, config: GateConfig = 
     principal.maxSessionDuration = durationSeconds((cred as { maxSessionDuration: string }).maxSessionDuration);
   }
   const policy = { name: policyName(spec), document: doc(statements) };
+  // The documents go to the seal as their JSON text (what the resources carry, and lossless for
+  // these plain string documents): identities sharing a document have it normalized once.
   tags[TAG.seal] = computeSeal({
     principalType: principal.type,
     name: principal.name,
     path: principal.path,
     tags,
-    trustPolicy: principal.assumeRolePolicy ?? null,
+    trustPolicy: principal.assumeRolePolicy ? JSON.stringify(principal.assumeRolePolicy) : null,
     permissionsBoundary: principal.permissionsBoundary,
     maxSessionDuration: principal.maxSessionDuration ?? null,
-    policies: [policy.document],
+    policies: [JSON.stringify(policy.document)],
   });
   const rendered: RenderedIdentity = { governedBy, principal, policy, credential, accessExpiresAt: expiresAt };
   if (spec.recertificationReminder) {

@@ -24,21 +24,34 @@ export interface SealInput {
   policies: unknown[];
 }
 
+/**
+ * canonicalJson({ v, principalType, name, path, tags (minus the seal), trust (normalized, or
+ * null), boundary, maxSessionDuration, policies (each normalized and canonical, the list
+ * sorted) }), written out key by key in sorted key order: the same text without building and
+ * re-sorting the payload object, and the normalized documents' canonical forms come from
+ * canonicalJson's cache when they were given as JSON text.
+ */
 export function sealPayload(input: SealInput): string {
   const tags: Record<string, string> = {};
   for (const k of Object.keys(input.tags).sort()) if (k !== TAG.seal) tags[k] = input.tags[k];
   const policies = input.policies.map((p) => canonicalJson(normalizePolicy(p))).sort();
-  return canonicalJson({
-    v: SEAL_VERSION,
-    principalType: input.principalType,
-    name: input.name,
-    path: input.path,
-    tags,
-    trust: input.trustPolicy === null || input.trustPolicy === undefined ? null : normalizePolicy(input.trustPolicy),
-    boundary: input.permissionsBoundary,
-    maxSessionDuration: input.maxSessionDuration,
-    policies,
-  });
+  const trust = input.trustPolicy === null || input.trustPolicy === undefined ? "null" : canonicalJson(normalizePolicy(input.trustPolicy));
+  let out = "{";
+  // canonicalJson leaves out keys whose value is undefined.
+  const field = (key: string, value: unknown, json?: string) => {
+    if (json === undefined && value === undefined) return;
+    out += `${out.length > 1 ? "," : ""}"${key}":${json ?? canonicalJson(value)}`;
+  };
+  field("boundary", input.permissionsBoundary);
+  field("maxSessionDuration", input.maxSessionDuration);
+  field("name", input.name);
+  field("path", input.path);
+  field("policies", policies, `[${policies.map((p) => JSON.stringify(p)).join(",")}]`);
+  field("principalType", input.principalType);
+  field("tags", tags);
+  field("trust", null, trust);
+  field("v", SEAL_VERSION);
+  return `${out}}`;
 }
 
 /** `v1:` + base64url(SHA-256(canonical payload)). Throws PolicyParseError on an unparsable policy. */
