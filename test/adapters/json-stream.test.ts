@@ -289,6 +289,16 @@ describe("nhi-gate on the streaming path", () => {
     expect(await run(sarif, { NHI_GATE_STREAM_ABOVE: "0" })).toEqual(await run(sarif));
   });
 
+  const PULUMI = "/work/shared/corpus/pulumi-state";
+  const exports = fs.existsSync(PULUMI) ? fs.readdirSync(PULUMI).filter((f) => f.endsWith(".json")).map((f) => path.join(PULUMI, f)) : [];
+
+  it("inventory of plans and Pulumi stack exports: byte-identical output", async () => {
+    const args = ["inventory", ...corpus.map((f) => path.join(CORPUS, f)), ...exports, "--now", "2026-06-01", "--format", "json"];
+    const fast = await run(args);
+    expect(fast.code).toBe(0);
+    expect(await run(args, { NHI_GATE_STREAM_ABOVE: "0" })).toEqual(fast);
+  });
+
   it("exits 2 with the same one-line message on a truncated plan", async () => {
     const text = fs.readFileSync(path.join(CORPUS, corpus[0]));
     const file = write(text.subarray(0, Math.floor(text.length / 2)));
