@@ -406,7 +406,11 @@ interface Transcoded {
 
 export type StreamEncoding = "utf8" | "utf8-bom" | "utf16le" | "utf16be";
 
-/** UTF-16 chunks to UTF-8 chunks, with a table to map UTF-8 stream offsets back to file offsets. */
+/**
+ * UTF-16 chunks to UTF-8 chunks, with a table to map UTF-8 stream offsets back to file offsets.
+ * A surrogate pair split across chunks is kept whole; an unpaired surrogate written raw in
+ * UTF-16 text (not as a `\u` escape) becomes U+FFFD here, where the fast path keeps it.
+ */
 function utf16Transcoder(pull: () => Buffer | null, name: string, bom: number, be: boolean): Pick<Transcoded, "next" | "fileOffset"> {
   let odd: Buffer | undefined;
   let highSurrogate = "";
