@@ -81,9 +81,27 @@ export function actionInfo(action: string): ActionInfo | undefined {
 
 export const isWildcard = (pattern: string): boolean => pattern.includes("*") || pattern.includes("?");
 
-/** Expand an action pattern. `*` alone is every action of every known service. */
+/*
+ * Hand-written policies repeat the same patterns (`*`, `s3:*`) on many principals, and several
+ * rules expand each one: every distinct pattern is expanded once (results are frozen; bounded).
+ */
+const EXPANSION_MEMO_MAX = 5_000;
+const expansions = new Map<string, Expansion>();
+
+/** Expand an action pattern. `*` alone is every action of every known service. The result is frozen. */
 export function expandAction(pattern: string): Expansion {
   const p = pattern.toLowerCase();
+  let hit = expansions.get(p);
+  if (!hit) {
+    const e = expandUncached(p);
+    hit = Object.freeze({ actions: Object.freeze(e.actions) as ActionInfo[], unknownServices: Object.freeze(e.unknownServices) as string[] });
+    if (expansions.size >= EXPANSION_MEMO_MAX) expansions.clear();
+    expansions.set(p, hit);
+  }
+  return hit;
+}
+
+function expandUncached(p: string): Expansion {
   const actions: ActionInfo[] = [];
   const unknownServices: string[] = [];
   let servicePattern: string;
@@ -104,10 +122,45 @@ export function expandAction(pattern: string): Expansion {
       unknownServices.push(s);
       continue;
     }
+    if (!isWildcard(namePattern)) {
+      // A concrete action: one lookup, not a match against every action of the service.
+      const info = map.get(namePattern);
+      if (info) actions.push(info);
+      continue;
+    }
     for (const [lower, info] of map) if (globMatch(namePattern, lower)) actions.push(info);
   }
   actions.sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
   return { actions, unknownServices };
+}
+
+/** What the rules ask of an expansion, computed once per (memoized) expansion. */
+export interface ExpansionFacts {
+  /** Every matching action, `service:Name`, sorted. */
+  names: readonly string[];
+  /** Write or permissions-management actions. */
+  writes: readonly string[];
+  /** Write or permissions-management actions that can be scoped to a resource ARN. */
+  scopedWrites: readonly string[];
+  /** The privilege-escalation actions among scopedWrites. */
+  scopedWriteEscalations: readonly string[];
+}
+
+const factsOf = new WeakMap<Expansion, ExpansionFacts>();
+
+export function expansionFacts(exp: Expansion): ExpansionFacts {
+  let f = factsOf.get(exp);
+  if (!f) {
+    const scopedWrites = exp.actions.filter((a) => isWriteLevel(a) && a.resourceScoped).map((a) => a.action);
+    f = Object.freeze({
+      names: Object.freeze(exp.actions.map((a) => a.action)),
+      writes: Object.freeze(exp.actions.filter(isWriteLevel).map((a) => a.action)),
+      scopedWrites: Object.freeze(scopedWrites),
+      scopedWriteEscalations: Object.freeze(scopedWrites.filter(isPrivilegeEscalation)),
+    });
+    factsOf.set(exp, f);
+  }
+  return f;
 }
 
 /** Whether an action (concrete, any case) matches a pattern (any case). */

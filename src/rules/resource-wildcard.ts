@@ -1,8 +1,7 @@
-import { expandAction, isPrivilegeEscalation, isWriteLevel } from "../iam/actions";
+import { expandAction, expansionFacts } from "../iam/actions";
 import { defineRule, fail, RuleFinding } from "./rule";
-import { parseDocument, policySources, POLICY_TYPES } from "./support";
+import { parseDocument, policySources, POLICY_TYPES, sample } from "./support";
 
-const sample = (list: string[], n = 5) => (list.length > n ? `${list.slice(0, n).join(", ")} and ${list.length - n} more` : list.join(", "));
 
 export const resourceWildcard = defineRule({
   id: "NHI-GOV-006",
@@ -39,9 +38,8 @@ export const resourceWildcard = defineRule({
             });
             continue;
           }
-          const writes = exp.actions.filter((a) => isWriteLevel(a) && a.resourceScoped).map((a) => a.action);
+          const { scopedWrites: writes, scopedWriteEscalations: esc } = expansionFacts(exp);
           if (!writes.length) continue;
-          const esc = writes.filter(isPrivilegeEscalation);
           findings.push({
             key: `Action::${pattern}`,
             field: source.field,

@@ -160,3 +160,8 @@ export function policyChanges(r: IdentityResource, expand: ActionExpander = iamD
     }
   });
 }
+
+/** The first few items of a list and how many more: "a, b, c, d, e and 14 more". */
+export function sample(list: readonly string[], n = 5): string {
+  return list.length > n ? `${list.slice(0, n).join(", ")} and ${list.length - n} more` : list.join(", ");
+}

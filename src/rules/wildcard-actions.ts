@@ -1,9 +1,8 @@
-import { escalationsMatching, expandAction, isWildcard, isWriteLevel, PRIVILEGE_ESCALATION_ACTIONS, actionMatches } from "../iam/actions";
+import { escalationsMatching, expandAction, expansionFacts, isWildcard, PRIVILEGE_ESCALATION_ACTIONS, actionMatches } from "../iam/actions";
 import { Severity } from "../spec/config";
 import { defineRule, fail, RuleFinding } from "./rule";
-import { parseDocument, policySources, POLICY_TYPES } from "./support";
+import { parseDocument, policySources, POLICY_TYPES, sample } from "./support";
 
-const sample = (list: string[], n = 5) => (list.length > n ? `${list.slice(0, n).join(", ")} and ${list.length - n} more` : list.join(", "));
 
 export const wildcardActions = defineRule({
   id: "NHI-GOV-005",
@@ -37,9 +36,9 @@ export const wildcardActions = defineRule({
             continue;
           }
           const esc = escalationsMatching(pattern);
-          const writes = exp.actions.filter(isWriteLevel).map((a) => a.action);
+          const { writes, names } = expansionFacts(exp);
           const severity: Severity = esc.length ? "critical" : writes.length ? "high" : "medium";
-          const what = esc.length ? `including privilege-escalation actions ${sample(esc)}` : writes.length ? `including write actions ${sample(writes)}` : `read/list actions ${sample(exp.actions.map((a) => a.action))}`;
+          const what = esc.length ? `including privilege-escalation actions ${sample(esc)}` : writes.length ? `including write actions ${sample(writes)}` : `read/list actions ${sample(names)}`;
           findings.push({
             key: `Action::${pattern}`,
             field: source.field,

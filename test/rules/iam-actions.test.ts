@@ -1,4 +1,4 @@
-import { actionInfo, escalationsMatching, expandAction, isWriteLevel, knownServices, PRIVILEGE_ESCALATION_ACTIONS } from "../../src/iam/actions";
+import { actionInfo, escalationsMatching, expandAction, expansionFacts, isWriteLevel, knownServices, PRIVILEGE_ESCALATION_ACTIONS } from "../../src/iam/actions";
 
 describe("IAM action expansion (iam-data)", () => {
   it("expands service wildcards, prefixes and ? against the data, case-insensitively", () => {
@@ -31,5 +31,32 @@ describe("IAM action expansion (iam-data)", () => {
     expect(escalationsMatching("iam:*")).toEqual(expect.arrayContaining(["iam:PassRole", "iam:CreatePolicyVersion", "iam:AttachRolePolicy"]));
     expect(escalationsMatching("s3:*")).toEqual([]);
     expect(knownServices()).toEqual(expect.arrayContaining(["iam", "s3", "sts"]));
+  });
+});
+
+describe("expansion memo and facts", () => {
+  it("a concrete action resolves by lookup to the same action the glob finds", () => {
+    for (const a of ["s3:GetObject", "IAM:passrole", "sts:AssumeRole"]) {
+      const direct = expandAction(a).actions.map((x) => x.action);
+      const viaGlob = expandAction(`${a}*`).actions.map((x) => x.action).filter((x) => x.toLowerCase() === a.toLowerCase());
+      expect(direct).toEqual(viaGlob);
+      expect(direct).toHaveLength(1);
+    }
+    expect(expandAction("s3:NoSuchAction").actions).toEqual([]);
+  });
+  it("returns one frozen result per pattern, whatever its case", () => {
+    const a = expandAction("s3:Get*");
+    expect(expandAction("S3:GET*")).toBe(a);
+    expect(Object.isFrozen(a.actions)).toBe(true);
+    expect(() => (a.actions as unknown[]).push(1)).toThrow();
+  });
+  it("facts agree with the expansion", () => {
+    const exp = expandAction("iam:*");
+    const f = expansionFacts(exp);
+    expect(f.names).toEqual(exp.actions.map((a) => a.action));
+    expect(f.writes).toEqual(exp.actions.filter(isWriteLevel).map((a) => a.action));
+    expect(f.scopedWrites.every((w) => f.writes.includes(w))).toBe(true);
+    expect(f.scopedWriteEscalations).toContain("iam:PassRole");
+    expect(expansionFacts(exp)).toBe(f);
   });
 });
