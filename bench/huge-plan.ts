@@ -95,6 +95,13 @@ function gate(launcher: string, file: string, env: Record<string, string> = {}) 
 
 const launcher = process.argv.includes("--no-rebuild") && fs.existsSync(path.join(build, "launch.js")) ? path.join(build, "launch.js") : ensureBuild();
 fs.mkdirSync(out, { recursive: true });
+// The plans need about targetMb + 200 MiB on disk; say so and stop rather than fill the disk.
+const st = fs.statfsSync(out);
+const freeMb = (st.bavail * st.bsize) / 1024 / 1024;
+if (freeMb < targetMb + 400) {
+  console.log(`skipped: ${freeMb.toFixed(0)} MiB free in ${out}, the big-plan check needs about ${targetMb + 400} MiB`);
+  process.exit(0);
+}
 const big = path.join(out, "huge-plan.json");
 const small = path.join(out, "huge-plan-small.json");
 try {
