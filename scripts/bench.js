@@ -173,11 +173,11 @@ function benchGate() {
   }
   const loaded = execFileSync(
     process.execPath,
-    ["-e", `require(${JSON.stringify(path.join(dist, "cli", "main.js"))}).main(["plan", ${JSON.stringify(one)}, "--format", "json"], {stdout:{write(){}},stderr:{write(){}},env:{}}).then(() => { const k = Object.keys(require.cache); console.log(JSON.stringify({ modules: k.length, sdk: k.filter((m) => /node_modules[\\\\/](cdktf|constructs|@cdktf|@pulumi)[\\\\/]/.test(m)).length })); })`],
+    ["-e", `require(${JSON.stringify(path.join(dist, "cli", "main.js"))}).main(["plan", ${JSON.stringify(one)}, "--format", "json"], {stdout:{write(){}},stderr:{write(){}},env:{}}).then(() => { const k = Object.keys(require.cache); console.log(JSON.stringify({ modules: k.length, sdk: k.filter((m) => /node_modules[\\\\/](cdktf|cdktn|constructs|@cdktf|@cdktn|@pulumi)[\\\\/]/.test(m)).length })); })`],
     { cwd: root, encoding: "utf8" },
   );
   const l = JSON.parse(loaded.trim());
-  console.log(`cold start (one-resource plan): nhi-gate ${fmt(median(cold))} vs node -e 0 ${fmt(median(node0))} = ${(median(cold) / median(node0)).toFixed(1)}x; ${l.modules} modules loaded, ${l.sdk} from cdktf/constructs/Pulumi`);
+  console.log(`cold start (one-resource plan): nhi-gate ${fmt(median(cold))} vs node -e 0 ${fmt(median(node0))} = ${(median(cold) / median(node0)).toFixed(1)}x; ${l.modules} modules loaded, ${l.sdk} from cdktf/cdktn/constructs/Pulumi`);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

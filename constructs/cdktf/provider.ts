@@ -1,8 +1,9 @@
 /**
  * The one module that touches provider classes: maps a RenderedIdentity (src/render/aws.ts)
- * onto `@cdktf/provider-aws` and `@cdktf/provider-time` resources. Supporting CDK Terrain
- * (`cdktn`) or a new provider major version is a change here (and the `cdktf` core imports in
- * governed-identity.ts and governance.ts), nothing else.
+ * onto `@cdktf/provider-aws` and `@cdktf/provider-time` resources. A new provider major version
+ * is a change here (and the `cdktf` core imports in governed-identity.ts and governance.ts),
+ * nothing else. constructs/cdktn (CDK Terrain) is generated from this directory by
+ * scripts/gen-cdktn.js: the same code with the imports moved to `cdktn` and `@cdktn/provider-aws`.
  *
  * Deep imports only: the package root of @cdktf/provider-aws loads every resource class
  * (seconds and hundreds of MB).

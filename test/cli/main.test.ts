@@ -198,7 +198,7 @@ it("the CLI loads no IaC SDK (cdktf, constructs, Pulumi)", () => {
       "-e",
       `require(${JSON.stringify(path.join(root, "src/cli/main.ts"))}).main(["plan", ${JSON.stringify(governed)}, "--now", ${JSON.stringify(NOW.toISOString())}, "--format", "sarif", "--output", ${JSON.stringify(path.join(dir, "x.sarif"))}], { stdout: { write() {} }, stderr: { write() {} }, env: {} }).then((code) => {
          const loaded = Object.keys(require.cache);
-         process.stdout.write(JSON.stringify({ code, count: loaded.length, bad: loaded.filter((k) => /node_modules[\\\\/](cdktf|constructs|@cdktf|@pulumi)[\\\\/]/.test(k)) }));
+         process.stdout.write(JSON.stringify({ code, count: loaded.length, bad: loaded.filter((k) => /node_modules[\\\\/](cdktf|cdktn|constructs|@cdktf|@cdktn|@pulumi)[\\\\/]/.test(k)) }));
        });`,
     ],
     { cwd: root, encoding: "utf8" },

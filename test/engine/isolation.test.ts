@@ -13,7 +13,7 @@ describe("the engine entry point", () => {
         "-e",
         `require(${JSON.stringify(path.join(root, "src/index.ts"))});
          const loaded = Object.keys(require.cache);
-         const bad = loaded.filter((k) => /node_modules[\\\\/](cdktf|constructs|@cdktf|@pulumi)[\\\\/]/.test(k));
+         const bad = loaded.filter((k) => /node_modules[\\\\/](cdktf|cdktn|constructs|@cdktf|@cdktn|@pulumi)[\\\\/]/.test(k));
          process.stdout.write(JSON.stringify({ bad, count: loaded.length }));`,
       ],
       { cwd: root, encoding: "utf8" },

@@ -1,0 +1,185 @@
+// Generated from constructs/cdktf/governed-identity.ts by scripts/gen-cdktn.js (npm run gen:cdktn): do not edit.
+import { Construct } from "constructs";
+import { DEFAULT_CONFIG, GateConfig, GateConfigInput, GateConfigSchema } from "../../src/spec/config";
+import { GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, StatementInput } from "../../src/spec/identity";
+import { renderIdentity, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
+import { Clock, systemClock } from "../../src/engine/clock";
+import { applyRendered, createIdentityResources, IdentityResources } from "./provider";
+
+/** Options of the construct itself, beside the spec. */
+export interface GovernedIdentityOptions {
+  /**
+   * The gate config the spec is validated against (environments, TTL limits, default boundary,
+   * access grace period). Use the same config as `NhiGovernance.enforce` and `nhi-gate`.
+   * @default - the default gate config
+   */
+  readonly config?: GateConfigInput;
+  /**
+   * The clock dates are checked against (recertification window, emergency expiry).
+   * @default - the system clock
+   */
+  readonly clock?: Clock;
+  /**
+   * ARN of the role EventBridge Scheduler assumes to publish the recertification reminder to
+   * SNS (it needs `sns:Publish` on the topic). Required when the spec has
+   * `recertificationReminder`. It is a construct option, not part of the spec: the scheduler's
+   * role is platform plumbing, not a property of the identity. This construct does not create
+   * that role, because a role created here would itself be an ungoverned identity.
+   * @default - none; required with recertificationReminder
+   */
+  readonly reminderRoleArn?: string;
+}
+
+export type GovernedIdentityProps = GovernedIdentitySpecInput & GovernedIdentityOptions;
+
+/** Resolved configs by input object: constructs sharing a config object share one resolved config (and its cached schema). */
+const configs = new WeakMap<object, GateConfig>();
+function configOf(input: GateConfigInput | undefined, subject: string): GateConfig {
+  if (input === undefined) return DEFAULT_CONFIG;
+  let config = configs.get(input);
+  if (!config) configs.set(input, (config = gateConfig(input, subject)));
+  return config;
+}
+
+/** Resolve a gate config; an invalid one throws one clear error naming each field. */
+export function gateConfig(input: GateConfigInput, subject: string): GateConfig {
+  const result = GateConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new Error(`${subject}: invalid gate config: ${result.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`).join("; ")}`);
+}
+
+const MARK = Symbol.for("nhi-governance.cdktf.GovernedIdentity");
+
+/**
+ * A governed AWS non-human identity: one spec in; an IAM role (or, for `static-key`, an IAM
+ * user) with lifecycle tags and the seal, its time-bound inline policy, and the credential the
+ * spec's credential kind calls for. Validated at construction; every property comes from the
+ * shared renderer, so the gates agree with it by construction.
+ */
+export class GovernedIdentity extends Construct {
+  /** Whether `x` is a GovernedIdentity (works across copies of this package). */
+  static isGovernedIdentity(x: unknown): x is GovernedIdentity {
+    return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[MARK] === true;
+  }
+
+  /** The component type token the engine knows (`nhi-governance:aws:GovernedIdentity`). */
+  readonly governedType = GOVERNED_IDENTITY_TYPE;
+  /** The resources this identity consists of (escape hatch; changing them breaks the seal). */
+  readonly resources: IdentityResources;
+  private specInput: GovernedIdentitySpecInput;
+  private parsed: GovernedIdentitySpec;
+  private renderedValue: RenderedIdentity;
+  private readonly config: GateConfig;
+  private readonly clock: Clock;
+
+  constructor(scope: Construct, id: string, props: GovernedIdentityProps) {
+    super(scope, id);
+    Object.defineProperty(this, MARK, { value: true });
+    // The spec is the props without the construct options (a rest copy: no `delete`, which
+    // would turn the object into a slow dictionary that zod then walks).
+    const { config: _config, clock: _clock, reminderRoleArn: _reminderRoleArn, ...input } = props;
+    this.specInput = input;
+    this.config = configOf(props.config, this.node.path);
+    this.clock = props.clock ?? systemClock;
+    this.parsed = this.validate(this.specInput);
+    if (this.parsed.recertificationReminder && !props.reminderRoleArn) {
+      throw new SpecValidationError(this.node.path, [
+        {
+          path: "reminderRoleArn",
+          message: "expected the ARN of a role EventBridge Scheduler may assume to publish to the reminder's SNS topic; fix: pass reminderRoleArn, or drop recertificationReminder",
+          received: "nothing",
+        },
+      ]);
+    }
+    if (props.reminderRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.reminderRoleArn)) {
+      throw new SpecValidationError(this.node.path, [{ path: "reminderRoleArn", message: "expected a role ARN arn:aws:iam::<account>:role/<name>", received: JSON.stringify(props.reminderRoleArn) }]);
+    }
+    this.renderedValue = renderIdentity(this.parsed, this.config);
+    this.resources = createIdentityResources(this, this.renderedValue, { reminderRoleArn: props.reminderRoleArn });
+  }
+
+  private validate(input: GovernedIdentitySpecInput): GovernedIdentitySpec {
+    return parseSpec(input, { config: this.config, clock: this.clock, subject: this.node.path });
+  }
+
+  /** Apply a change to the spec: re-validate the whole spec, re-render, update the resources (seal included). */
+  private change(next: GovernedIdentitySpecInput): void {
+    const parsed = this.validate(next);
+    this.specInput = next;
+    this.parsed = parsed;
+    this.renderedValue = renderIdentity(parsed, this.config);
+    applyRendered(this.resources, this.renderedValue);
+  }
+
+  /**
+   * Add an IAM statement to the identity's access. The spec is re-validated and re-rendered, so
+   * the statement gets the time-bound condition and the seal stays right. Call before synth.
+   * Throws SpecValidationError when the statement is invalid.
+   */
+  addToPolicy(statement: StatementInput): this {
+    this.change({ ...this.specInput, access: [...this.specInput.access, statement] });
+    return this;
+  }
+
+  /**
+   * Let this identity assume another role (`sts:AssumeRole` on `roleArn`), as part of its
+   * declared, time-bound access. Who may assume this identity is its `trust` (one per identity
+   * by design): change the spec to change that.
+   */
+  grantAssume(roleArn: string): this {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
+      throw new SpecValidationError(this.node.path, [{ path: "grantAssume", message: "expected a role ARN arn:aws:iam::<account>:role/<name> (no wildcards)", received: JSON.stringify(roleArn) }]);
+    }
+    return this.addToPolicy({ actions: ["sts:AssumeRole"], resources: [roleArn] });
+  }
+
+  /** The validated spec, defaults applied (what the gate compares the resources with). */
+  get spec(): GovernedIdentitySpec {
+    return this.parsed;
+  }
+
+  /** What the shared renderer produced for the current spec. */
+  get rendered(): RenderedIdentity {
+    return this.renderedValue;
+  }
+
+  /** The access grace period this identity was rendered with (recorded for the gate). */
+  get accessGracePeriodDays(): number {
+    return this.config.accessGracePeriodDays;
+  }
+
+  get principalType(): "role" | "user" {
+    return this.renderedValue.principal.type;
+  }
+
+  /** ARN of the role or user (a reference, known after apply). */
+  get principalArn(): string {
+    return this.resources.principal.arn;
+  }
+
+  /** Name of the role or user (a reference, so using it orders resources after the principal). */
+  get principalName(): string {
+    return this.resources.principal.name;
+  }
+
+  get roleArn(): string | undefined {
+    return this.principalType === "role" ? this.principalArn : undefined;
+  }
+
+  get roleName(): string | undefined {
+    return this.principalType === "role" ? this.principalName : undefined;
+  }
+
+  get userArn(): string | undefined {
+    return this.principalType === "user" ? this.principalArn : undefined;
+  }
+
+  get userName(): string | undefined {
+    return this.principalType === "user" ? this.principalName : undefined;
+  }
+
+  /** ARN of the Secrets Manager secret holding the credential; undefined when the credential needs none. */
+  get secretArn(): string | undefined {
+    return this.resources.secret?.arn;
+  }
+}

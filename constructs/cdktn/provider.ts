@@ -1,0 +1,179 @@
+// Generated from constructs/cdktf/provider.ts by scripts/gen-cdktn.js (npm run gen:cdktn): do not edit.
+/**
+ * The one module that touches provider classes: maps a RenderedIdentity (src/render/aws.ts)
+ * onto `@cdktf/provider-aws` and `@cdktf/provider-time` resources. A new provider major version
+ * is a change here (and the `cdktf` core imports in governed-identity.ts and governance.ts),
+ * nothing else. constructs/cdktn (CDK Terrain) is generated from this directory by
+ * scripts/gen-cdktn.js: the same code with the imports moved to `cdktn` and `@cdktn/provider-aws`.
+ *
+ * Deep imports only: the package root of @cdktf/provider-aws loads every resource class
+ * (seconds and hundreds of MB).
+ *
+ * Every sealed field is a literal known at plan time (names, path, tags, the trust policy and
+ * the policy document as JSON strings, the boundary, the session duration), so a gate can
+ * recompute the seal from the synthesized JSON or the plan. The only references are the
+ * owner links (`role`, `user`, `secret_id`), which the gates follow as `${aws_iam_role.x.name}`.
+ */
+import { Construct } from "constructs";
+import { Fn, TerraformProvider, TerraformStack } from "cdktn";
+import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
+import { IamUser } from "@cdktn/provider-aws/lib/iam-user";
+import { IamRolePolicy } from "@cdktn/provider-aws/lib/iam-role-policy";
+import { IamUserPolicy } from "@cdktn/provider-aws/lib/iam-user-policy";
+import { IamAccessKey } from "@cdktn/provider-aws/lib/iam-access-key";
+import { SecretsmanagerSecret } from "@cdktn/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktn/provider-aws/lib/secretsmanager-secret-version";
+import { SecretsmanagerSecretRotation } from "@cdktn/provider-aws/lib/secretsmanager-secret-rotation";
+import { SchedulerSchedule } from "@cdktn/provider-aws/lib/scheduler-schedule";
+import { Rotating } from "./time-provider";
+import { TimeProvider } from "./time-provider";
+import { RenderedIdentity } from "../../src/render/aws";
+
+export interface IdentityResources {
+  principal: IamRole | IamUser;
+  policy: IamRolePolicy | IamUserPolicy;
+  secret?: SecretsmanagerSecret;
+  secretRotation?: SecretsmanagerSecretRotation;
+  rotation?: Rotating;
+  accessKey?: IamAccessKey;
+  secretVersion?: SecretsmanagerSecretVersion;
+  reminder?: SchedulerSchedule;
+}
+
+export interface MappingOptions {
+  /** Role EventBridge Scheduler assumes to publish the reminder to SNS (needed with a reminder). */
+  reminderRoleArn?: string;
+}
+
+/** Terraform resource types this module creates, by what they are for. */
+export const MAPPED_TYPES = {
+  role: IamRole.tfResourceType,
+  user: IamUser.tfResourceType,
+  rolePolicy: IamRolePolicy.tfResourceType,
+  userPolicy: IamUserPolicy.tfResourceType,
+  accessKey: IamAccessKey.tfResourceType,
+  secret: SecretsmanagerSecret.tfResourceType,
+  secretVersion: SecretsmanagerSecretVersion.tfResourceType,
+  secretRotation: SecretsmanagerSecretRotation.tfResourceType,
+  schedule: SchedulerSchedule.tfResourceType,
+  rotating: Rotating.tfResourceType,
+} as const;
+
+const json = (doc: unknown) => JSON.stringify(doc);
+
+/** Create the resources of one governed identity under `scope`. */
+export function createIdentityResources(scope: Construct, r: RenderedIdentity, options: MappingOptions = {}): IdentityResources {
+  const p = r.principal;
+  let out: IdentityResources;
+  if (p.type === "role") {
+    const role = new IamRole(scope, "role", {
+      name: p.name,
+      path: p.path,
+      assumeRolePolicy: json(p.assumeRolePolicy),
+      permissionsBoundary: p.permissionsBoundary,
+      maxSessionDuration: p.maxSessionDuration,
+      tags: { ...p.tags },
+    });
+    const policy = new IamRolePolicy(scope, "policy", { name: r.policy.name, role: role.name, policy: json(r.policy.document) });
+    out = { principal: role, policy };
+  } else {
+    const user = new IamUser(scope, "user", { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } });
+    const policy = new IamUserPolicy(scope, "policy", { name: r.policy.name, user: user.name, policy: json(r.policy.document) });
+    out = { principal: user, policy };
+  }
+
+  const c = r.credential;
+  if (c.type === "managed-secret") {
+    out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
+    out.secretRotation = new SecretsmanagerSecretRotation(scope, "secret-rotation", {
+      secretId: out.secret.id,
+      rotationLambdaArn: c.rotationLambdaArn,
+      rotationRules: { automaticallyAfterDays: c.rotationDays },
+    });
+  } else if (c.type === "access-key") {
+    /*
+     * The key is replaced when time_rotating is replaced. Known cases where it does NOT rotate
+     * (see docs/cdktf.md): time_rotating only rotates when a plan/apply runs after its
+     * rotation_rfc3339, so a stack nobody applies keeps its key (the gate's TTL rules and the
+     * nhi:ttl tag catch that); changing rotation_days does not move an existing rotation time
+     * until the next rotation; removing the resource from state (or importing it) resets the
+     * clock. No pgp_key: the secret goes straight to Secrets Manager, never to an output, but
+     * it is in Terraform state: keep state encrypted and access-controlled.
+     */
+    ensureTimeProvider(scope);
+    out.rotation = new Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
+    out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [out.rotation] } });
+    out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
+    out.secretVersion = new SecretsmanagerSecretVersion(scope, "secret-version", {
+      secretId: out.secret.id,
+      secretString: Fn.jsonencode({ access_key_id: out.accessKey.id, secret_access_key: out.accessKey.secret }),
+    });
+  }
+
+  if (r.reminder) {
+    if (!options.reminderRoleArn) throw new Error("reminderRoleArn is required with recertificationReminder");
+    out.reminder = new SchedulerSchedule(scope, "recertification-reminder", {
+      name: r.reminder.name,
+      scheduleExpression: `at(${r.reminder.at})`,
+      scheduleExpressionTimezone: "UTC",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: { arn: r.reminder.snsTopicArn, roleArn: options.reminderRoleArn, input: r.reminder.message },
+    });
+  }
+  return out;
+}
+
+/** Bring the sealed properties up to date after the spec changed (addToPolicy, grantAssume). */
+export function applyRendered(res: IdentityResources, r: RenderedIdentity): void {
+  const p = r.principal;
+  res.principal.tags = { ...p.tags };
+  if (res.principal instanceof IamRole) res.principal.assumeRolePolicy = json(p.assumeRolePolicy);
+  res.policy.policy = json(r.policy.document);
+  if (res.secret) res.secret.tags = { ...p.tags };
+}
+
+/** The id of the time provider added for time_rotating when the stack has none. */
+export const TIME_PROVIDER_ID = "nhi-governance-time";
+
+const isDefaultTimeProvider = (n: unknown) =>
+  TerraformProvider.isTerraformProvider(n) && (n as TerraformProvider).terraformResourceType === "time" && !(n as TerraformProvider).alias;
+
+/** Per stack, the time provider ensureTimeProvider found or added. */
+const timeProviders = new WeakMap<TerraformStack, Construct>();
+
+/** Whether `c` is still in the construct tree under `stack` (not removed with tryRemoveChild). */
+function isAttached(c: Construct, stack: Construct): boolean {
+  for (let cur = c; cur !== stack; ) {
+    const parent = cur.node.scope;
+    if (!parent || parent.node.tryFindChild(cur.node.id) !== cur) return false;
+    cur = parent;
+  }
+  return true;
+}
+
+/**
+ * time_rotating needs a `time` provider in the stack (cdktf validates it). Add one, once per
+ * stack, unless the stack already has one; if the stack gets its own later, synth says so.
+ */
+function ensureTimeProvider(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  // The provider found last time, if it is still in the tree: no walk over the whole stack for
+  // every static-key identity (that made N identities cost N^2).
+  const known = timeProviders.get(stack);
+  if (known && isAttached(known, stack) && (isDefaultTimeProvider(known) || stack.node.tryFindChild(TIME_PROVIDER_ID) === known)) return;
+  const found = stack.node.tryFindChild(TIME_PROVIDER_ID) ?? stack.node.findAll().find(isDefaultTimeProvider);
+  if (found) {
+    timeProviders.set(stack, found);
+    return;
+  }
+  const ours = new TimeProvider(stack, TIME_PROVIDER_ID);
+  timeProviders.set(stack, ours);
+  ours.node.addValidation({
+    validate: () => {
+      const others = stack.node.findAll().filter((n) => n !== ours && isDefaultTimeProvider(n));
+      return others.length
+        ? [`GovernedIdentity added a time provider (${ours.node.path}) for time_rotating, and ${others.map((o) => o.node.path).join(", ")} configures another one: create your TimeProvider before the first static-key GovernedIdentity so it is reused`]
+        : [];
+    },
+  });
+}
