@@ -4,6 +4,7 @@
  * (Not a rule: defines none.)
  */
 import { IdentityResource, isUnknownAt } from "../engine/model";
+import { tagsOf } from "../engine/props";
 import { NormalPolicy, normalizePolicy, PolicyParseError } from "../iam/policy";
 import { ActionExpander, compareGrants, iamDataExpander } from "../iam/grants";
 import { TAG } from "../spec/tags";
@@ -90,34 +91,7 @@ export function trustSource(r: IdentityResource): PolicySource {
 }
 
 /** Tags as a string map, from a map (Terraform, bridged Pulumi) or a `[{key, value}]` list (awscc, aws-native). */
-export function tagMap(r: IdentityResource): Readonly<Record<string, string>> | undefined {
-  const raw = r.props.tags;
-  if (!raw || typeof raw !== "object") return undefined;
-  let out = tagMaps.get(raw);
-  if (!out) tagMaps.set(raw, (out = Object.freeze(toTagMap(raw))));
-  return out;
-}
-
-/** Several rules read the tags of each resource: converted once per tags value (inputs are not mutated). */
-const tagMaps = new WeakMap<object, Readonly<Record<string, string>>>();
-
-function toTagMap(raw: object): Record<string, string> {
-  const out: Record<string, string> = {};
-  const put = (k: string, v: string) => {
-    if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
-  };
-  if (Array.isArray(raw)) {
-    for (const t of raw) {
-      if (t && typeof t === "object" && typeof (t as { key?: unknown }).key === "string" && typeof (t as { value?: unknown }).value === "string") {
-        put((t as { key: string }).key, (t as { value: string }).value);
-      }
-    }
-    return out;
-  }
-  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") put(k, v);
-  return out;
-}
+export const tagMap = tagsOf;
 
 /** Whether a principal declares itself non-human through any nhi:* lifecycle tag. */
 export function hasNhiTags(r: IdentityResource): boolean {

@@ -94,3 +94,20 @@ describe("grant comparison with AWS's action list", () => {
     expect(compareGrants(doc(["iam:PassRole"]), doc(["iam:Pass*"]), iamDataExpander)).toEqual({ widened: [], narrowed: [] });
   });
 });
+
+describe("inventory of identities whose tags are a [{key, value}] list (awscc, aws-native)", () => {
+  it("reads the owner and lifecycle tags from the list, as the rules do", () => {
+    const tags = [
+      { key: TAG.owner, value: "@acme/data" },
+      { key: TAG.purpose, value: "Loads the nightly exports" },
+      { key: TAG.environment, value: "prod" },
+      { key: TAG.recertifyBy, value: inDays(-3) },
+      { key: 7, value: "not a tag" },
+    ];
+    const inventory = buildInventory([{ resources: [resource("awscc_iam_role", "awscc_iam_role.loader", { role_name: "loader", tags }, { action: "no-op" })] }], { clock });
+    const rec = inventory.identities.find((i) => i.address === "awscc_iam_role.loader");
+    expect(rec).toMatchObject({ owner: "@acme/data", purpose: "Loads the nightly exports", environment: "prod", recertifyBy: inDays(-3) });
+    expect(inventory.withoutOwner.map((i) => i.address)).not.toContain("awscc_iam_role.loader");
+    expect(inventory.overdueRecertifications.map((i) => i.address)).toContain("awscc_iam_role.loader");
+  });
+});
