@@ -1,6 +1,6 @@
 import { conditionValues } from "../iam/policy";
 import { defineRule, fail, RuleFinding } from "./rule";
-import { parseDocument, ROLE_TYPES, trustSource } from "./support";
+import { allowStatements, ROLE_TYPES, trustSource } from "./support";
 
 const GITHUB_HOST = "token.actions.githubusercontent.com";
 
@@ -15,12 +15,9 @@ export const githubOidcTrust = defineRule({
     "Use trust kind github-oidc in the spec with a repository and a ref or environment: it renders StringEquals on token.actions.githubusercontent.com:aud (sts.amazonaws.com) and an exact :sub (repo:owner/name:ref:refs/heads/main or :environment:name).",
   appliesTo: { types: ROLE_TYPES },
   check(r) {
-    const source = trustSource(r);
-    const parsed = parseDocument(r, source);
-    if ("finding" in parsed) return fail(parsed.finding);
     const findings: RuleFinding[] = [];
-    for (const st of parsed.policy.Statement) {
-      if (st.Effect !== "Allow" || st.Principal === "*" || !st.Principal) continue;
+    for (const { source, st } of allowStatements(r, [trustSource(r)], findings)) {
+      if (st.Principal === "*" || !st.Principal) continue;
       for (const fed of st.Principal.Federated ?? []) {
         const host = fed.includes("oidc-provider/") ? fed.slice(fed.indexOf("oidc-provider/") + "oidc-provider/".length) : fed;
         if (!host.startsWith(GITHUB_HOST)) continue;

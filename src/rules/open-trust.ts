@@ -1,5 +1,5 @@
 import { defineRule, fail, RuleFinding } from "./rule";
-import { isAccountRoot, parseDocument, ROLE_TYPES, trustSource } from "./support";
+import { allowStatements, isAccountRoot, ROLE_TYPES, trustSource } from "./support";
 
 export const openTrust = defineRule({
   id: "NHI-GOV-009",
@@ -12,12 +12,8 @@ export const openTrust = defineRule({
     "Name the exact role, service or federated identity that may assume the role (the spec's trust kinds), and add conditions (sts:ExternalId, aws:SourceAccount, aws:PrincipalOrgID) when a whole account must be trusted.",
   appliesTo: { types: ROLE_TYPES },
   check(r) {
-    const source = trustSource(r);
-    const parsed = parseDocument(r, source);
-    if ("finding" in parsed) return fail(parsed.finding);
     const findings: RuleFinding[] = [];
-    for (const st of parsed.policy.Statement) {
-      if (st.Effect !== "Allow") continue;
+    for (const { source, st } of allowStatements(r, [trustSource(r)], findings)) {
       const conditioned = st.Condition !== undefined && Object.keys(st.Condition).length > 0;
       const principals = st.Principal === "*" ? ["*"] : [...(st.Principal?.AWS ?? []), ...(st.Principal?.["*"] ?? [])];
       if (st.NotPrincipal) {

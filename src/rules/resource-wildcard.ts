@@ -1,6 +1,6 @@
 import { expandAction, expansionFacts } from "../iam/actions";
 import { defineRule, fail, RuleFinding } from "./rule";
-import { parseDocument, policySources, POLICY_TYPES, sample } from "./support";
+import { allowStatements, policySources, POLICY_TYPES, sample } from "./support";
 
 
 export const resourceWildcard = defineRule({
@@ -14,39 +14,31 @@ export const resourceWildcard = defineRule({
   appliesTo: { types: POLICY_TYPES },
   check(r) {
     const findings: RuleFinding[] = [];
-    for (const source of policySources(r)) {
-      const parsed = parseDocument(r, source);
-      if ("finding" in parsed) {
-        findings.push(parsed.finding);
-        continue;
+    for (const { source, st } of allowStatements(r, policySources(r), findings)) {
+      const everywhere = (st.Resource ?? []).includes("*") || st.NotResource !== undefined;
+      if (!everywhere) continue;
+      const on = st.NotResource ? `NotResource [${st.NotResource.join(", ")}]` : 'Resource "*"';
+      if (st.NotAction) {
+        findings.push({ key: `NotAction::${st.NotAction.join(",")}`, field: source.field, severity: "critical", message: `${r.address} allows everything except [${st.NotAction.join(", ")}] on ${on} in ${source.field}. Expected: explicit actions on named resources. Fix: list the actions and resource ARNs` });
       }
-      for (const st of parsed.policy.Statement) {
-        if (st.Effect !== "Allow") continue;
-        const everywhere = (st.Resource ?? []).includes("*") || st.NotResource !== undefined;
-        if (!everywhere) continue;
-        const on = st.NotResource ? `NotResource [${st.NotResource.join(", ")}]` : 'Resource "*"';
-        if (st.NotAction) {
-          findings.push({ key: `NotAction::${st.NotAction.join(",")}`, field: source.field, severity: "critical", message: `${r.address} allows everything except [${st.NotAction.join(", ")}] on ${on} in ${source.field}. Expected: explicit actions on named resources. Fix: list the actions and resource ARNs` });
-        }
-        for (const pattern of st.Action ?? []) {
-          const exp = expandAction(pattern);
-          if (!exp.actions.length) {
-            findings.push({
-              key: `Unknown::action:${pattern}`,
-              field: source.field,
-              message: `cannot evaluate the access level of ${pattern} on ${on} in ${r.address}: ${exp.unknownServices.length ? `service ${exp.unknownServices.join(", ")} is not in the IAM action data` : "it matches no known action"}. Fix: check the action name, or exempt this finding with a ticket`,
-            });
-            continue;
-          }
-          const { scopedWrites: writes, scopedWriteEscalations: esc } = expansionFacts(exp);
-          if (!writes.length) continue;
+      for (const pattern of st.Action ?? []) {
+        const exp = expandAction(pattern);
+        if (!exp.actions.length) {
           findings.push({
-            key: `Action::${pattern}`,
+            key: `Unknown::action:${pattern}`,
             field: source.field,
-            severity: esc.length ? "critical" : "high",
-            message: `${r.address} allows ${pattern} on ${on} in ${source.field}: write or permissions-management actions ${sample(esc.length ? esc : writes)} on every resource in the account. Expected: the resource ARNs it writes to. Fix: replace "*" with those ARNs`,
+            message: `cannot evaluate the access level of ${pattern} on ${on} in ${r.address}: ${exp.unknownServices.length ? `service ${exp.unknownServices.join(", ")} is not in the IAM action data` : "it matches no known action"}. Fix: check the action name, or exempt this finding with a ticket`,
           });
+          continue;
         }
+        const { scopedWrites: writes, scopedWriteEscalations: esc } = expansionFacts(exp);
+        if (!writes.length) continue;
+        findings.push({
+          key: `Action::${pattern}`,
+          field: source.field,
+          severity: esc.length ? "critical" : "high",
+          message: `${r.address} allows ${pattern} on ${on} in ${source.field}: write or permissions-management actions ${sample(esc.length ? esc : writes)} on every resource in the account. Expected: the resource ARNs it writes to. Fix: replace "*" with those ARNs`,
+        });
       }
     }
     return fail(...findings);

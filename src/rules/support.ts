@@ -5,7 +5,7 @@
  */
 import { IdentityResource, isUnknownAt } from "../engine/model";
 import { tagsOf } from "../engine/props";
-import { NormalPolicy, normalizePolicy, PolicyParseError } from "../iam/policy";
+import { NormalPolicy, NormalStatement, normalizePolicy, PolicyParseError } from "../iam/policy";
 import { ActionExpander, compareGrants, iamDataExpander } from "../iam/grants";
 import { TAG } from "../spec/tags";
 import { cannotEvaluate, RuleFinding } from "./rule";
@@ -78,6 +78,24 @@ export function parseDocument(r: IdentityResource, source: PolicySource): Parsed
       },
     };
   }
+}
+
+/**
+ * The Allow statements of a resource's policy documents, each with its source. A document that
+ * cannot be read adds its finding to `findings` instead (unknown until apply: "cannot
+ * evaluate"; missing or unparsable: a finding naming the field), so no rule passes it silently.
+ */
+export function allowStatements(r: IdentityResource, sources: PolicySource[], findings: RuleFinding[]): { source: PolicySource; st: NormalStatement }[] {
+  const out: { source: PolicySource; st: NormalStatement }[] = [];
+  for (const source of sources) {
+    const parsed = parseDocument(r, source);
+    if ("finding" in parsed) {
+      findings.push(parsed.finding);
+      continue;
+    }
+    for (const st of parsed.policy.Statement) if (st.Effect === "Allow") out.push({ source, st });
+  }
+  return out;
 }
 
 /** Trust (assume-role) policy attribute per role type. */

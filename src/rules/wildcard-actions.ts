@@ -1,7 +1,7 @@
 import { escalationsMatching, expandAction, expansionFacts, isWildcard, PRIVILEGE_ESCALATION_ACTIONS, actionMatches } from "../iam/actions";
 import { Severity } from "../spec/config";
 import { defineRule, fail, RuleFinding } from "./rule";
-import { parseDocument, policySources, POLICY_TYPES, sample } from "./support";
+import { allowStatements, policySources, POLICY_TYPES, sample } from "./support";
 
 
 export const wildcardActions = defineRule({
@@ -16,45 +16,37 @@ export const wildcardActions = defineRule({
   appliesTo: { types: POLICY_TYPES },
   check(r) {
     const findings: RuleFinding[] = [];
-    for (const source of policySources(r)) {
-      const parsed = parseDocument(r, source);
-      if ("finding" in parsed) {
-        findings.push(parsed.finding);
-        continue;
-      }
-      for (const st of parsed.policy.Statement) {
-        if (st.Effect !== "Allow") continue;
-        for (const pattern of st.Action ?? []) {
-          if (!isWildcard(pattern)) continue;
-          const exp = expandAction(pattern);
-          if (!exp.actions.length) {
-            findings.push({
-              key: `Action::${pattern}`,
-              field: source.field,
-              message: `${r.address} allows ${pattern} in ${source.field}, and the gate cannot evaluate it: ${exp.unknownServices.length ? `service ${exp.unknownServices.join(", ")} is not in the IAM action data` : "it matches no known action"}. Expected: explicit actions. Fix: list the exact actions`,
-            });
-            continue;
-          }
-          const esc = escalationsMatching(pattern);
-          const { writes, names } = expansionFacts(exp);
-          const severity: Severity = esc.length ? "critical" : writes.length ? "high" : "medium";
-          const what = esc.length ? `including privilege-escalation actions ${sample(esc)}` : writes.length ? `including write actions ${sample(writes)}` : `read/list actions ${sample(names)}`;
+    for (const { source, st } of allowStatements(r, policySources(r), findings)) {
+      for (const pattern of st.Action ?? []) {
+        if (!isWildcard(pattern)) continue;
+        const exp = expandAction(pattern);
+        if (!exp.actions.length) {
           findings.push({
             key: `Action::${pattern}`,
             field: source.field,
-            severity,
-            message: `${r.address} allows ${pattern} in ${source.field}: ${exp.actions.length} actions ${what}. Expected: the exact actions the workload needs. Fix: replace ${pattern} with an explicit list in the spec's access`,
+            message: `${r.address} allows ${pattern} in ${source.field}, and the gate cannot evaluate it: ${exp.unknownServices.length ? `service ${exp.unknownServices.join(", ")} is not in the IAM action data` : "it matches no known action"}. Expected: explicit actions. Fix: list the exact actions`,
           });
+          continue;
         }
-        if (st.NotAction) {
-          const esc = PRIVILEGE_ESCALATION_ACTIONS.filter((a) => !st.NotAction!.some((p) => actionMatches(p, a)));
-          findings.push({
-            key: `NotAction::${st.NotAction.join(",")}`,
-            field: source.field,
-            severity: esc.length ? "critical" : "high",
-            message: `${r.address} has an Allow with NotAction [${st.NotAction.join(", ")}] in ${source.field}: it grants every other action of every service${esc.length ? `, including privilege-escalation actions ${sample(esc)}` : ""}. Expected: Allow with an explicit Action list. Fix: rewrite the statement as Action with the exact actions`,
-          });
-        }
+        const esc = escalationsMatching(pattern);
+        const { writes, names } = expansionFacts(exp);
+        const severity: Severity = esc.length ? "critical" : writes.length ? "high" : "medium";
+        const what = esc.length ? `including privilege-escalation actions ${sample(esc)}` : writes.length ? `including write actions ${sample(writes)}` : `read/list actions ${sample(names)}`;
+        findings.push({
+          key: `Action::${pattern}`,
+          field: source.field,
+          severity,
+          message: `${r.address} allows ${pattern} in ${source.field}: ${exp.actions.length} actions ${what}. Expected: the exact actions the workload needs. Fix: replace ${pattern} with an explicit list in the spec's access`,
+        });
+      }
+      if (st.NotAction) {
+        const esc = PRIVILEGE_ESCALATION_ACTIONS.filter((a) => !st.NotAction!.some((p) => actionMatches(p, a)));
+        findings.push({
+          key: `NotAction::${st.NotAction.join(",")}`,
+          field: source.field,
+          severity: esc.length ? "critical" : "high",
+          message: `${r.address} has an Allow with NotAction [${st.NotAction.join(", ")}] in ${source.field}: it grants every other action of every service${esc.length ? `, including privilege-escalation actions ${sample(esc)}` : ""}. Expected: Allow with an explicit Action list. Fix: rewrite the statement as Action with the exact actions`,
+        });
       }
     }
     return fail(...findings);
