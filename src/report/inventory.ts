@@ -29,7 +29,8 @@ const clean = (v: unknown) => String(v ?? "").replace(/[\u0000-\u001f\u007f-\u00
 function table(rows: InventoryRecord[]): string {
   if (!rows.length) return "  (none)\n";
   const cells = rows.map((r) => COLUMNS.map(([k]) => clean(r[k]) || "-"));
-  const widths = COLUMNS.map(([, h], i) => Math.min(48, Math.max(h.length, ...cells.map((c) => c[i].length))));
+  // The identity (address or URN) is never cut: its end names the resource. Other columns stop at 48.
+  const widths = COLUMNS.map(([, h], i) => Math.min(i === 0 ? Infinity : 48, Math.max(h.length, ...cells.map((c) => c[i].length))));
   const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
   const line = (c: string[]) => c.map((s, i) => fit(s, widths[i])).join("  ").trimEnd();
   return [line(COLUMNS.map(([, h]) => h)), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";

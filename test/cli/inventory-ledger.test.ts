@@ -62,6 +62,9 @@ describe("nhi-gate inventory", () => {
     expect(md.stdout).toMatch(/### Identities without an owner \(1\)/);
     const table = await run(["inventory", planFile]);
     expect(table.stdout).toMatch(/Orphaned credentials \(0\)/);
+    // The identity column is never cut: a URN's end is the resource's name.
+    const urns = await run(["inventory", exportFile]);
+    expect(urns.stdout).toMatch(/^urn:pulumi:test::iam-user::aws:iam\/user:User::awsUserResource +principal /m);
   });
 
   it("lists overdue recertifications and governed identities from a plan", async () => {
