@@ -290,6 +290,11 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     if (expressions) {
       const refs = refsOf(expressions, moduleAddress ? `${moduleAddress}.` : "");
       if (Object.keys(refs).length) r.propRefs = refs;
+      // A read-back attribute the configuration leaves unset is unknown in every plan (the provider
+      // fills it from what other resources attach, and those are judged themselves): not a gap.
+      // Only with the configuration in hand: without it, the unknown stays and the gate fails closed.
+      const readBack = (entry.readBack ?? []).filter((a) => !Object.prototype.hasOwnProperty.call(expressions, a));
+      if (readBack.length) r.unknownPaths = r.unknownPaths.filter((p) => !readBack.some((a) => p === a || p.startsWith(`${a}.`)));
     }
     resources.push(r);
   });

@@ -4,7 +4,7 @@ const aws = (e: Omit<CatalogEntry, "provider" | "id"> & { terraform: string }): 
 
 /** AWS (Terraform `hashicorp/aws`, Pulumi `@pulumi/aws`). */
 export const AWS_CATALOG: CatalogEntry[] = [
-  aws({ terraform: "aws_iam_role", pulumi: ["aws:iam/role:Role"], kind: "principal", taggable: true, description: "IAM role" }),
+  aws({ terraform: "aws_iam_role", pulumi: ["aws:iam/role:Role"], kind: "principal", taggable: true, readBack: ["inline_policy", "managed_policy_arns"], description: "IAM role" }),
   aws({ terraform: "aws_iam_user", pulumi: ["aws:iam/user:User"], kind: "principal", taggable: true, description: "IAM user" }),
   aws({
     terraform: "aws_iam_access_key",

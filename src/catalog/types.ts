@@ -17,6 +17,14 @@ export interface CatalogEntry {
   principalProps?: string[];
   /** Attributes holding secret material: never printed, whatever the plan says. */
   secretAttributes?: string[];
+  /**
+   * Optional+Computed attributes the provider reads back from other resources when the
+   * configuration leaves them unset (aws_iam_role's `inline_policy` and `managed_policy_arns`).
+   * A plan marks them unknown then; that is not a gap the gate must fail on, because what fills
+   * them is attached by other resources, which are judged themselves. Set in the configuration,
+   * they are the resource's own and an unknown value stays "cannot evaluate".
+   */
+  readBack?: string[];
   /** A long-lived secret credential (key, password, certificate). */
   staticCredential?: boolean;
   /** Console (human) access. */

@@ -111,4 +111,14 @@ describe("the real plans of the corpus", () => {
     expect(role?.propRefs?.assume_role_policy).toEqual(["module.poc.data.aws_iam_policy_document.r4"]);
     expect(role?.unknownPaths).toEqual(expect.arrayContaining(["assume_role_policy", "arn"]));
   });
+
+  it("does not fail a role on inline_policy / managed_policy_arns the provider reads back (unset in the configuration)", () => {
+    // AWS provider 4+: both are Optional+Computed, so after_unknown marks them on every role that leaves them unset.
+    const { value, input } = readJson(file("plan_with_iam_policies__tfplan.json"));
+    const model = planToInput(value, input.name);
+    const role = model.resources.find((r) => r.address === "aws_iam_role.example");
+    expect(role?.unknownPaths.sort()).toEqual(["arn", "create_date", "id", "name", "name_prefix", "tags_all", "unique_id"]);
+    const unknowns = evaluate(model, { clock }).findings.filter((f) => f.address === "aws_iam_role.example" && f.findingId.includes("Unknown::"));
+    expect(unknowns).toEqual([]);
+  });
 });

@@ -298,3 +298,32 @@ describe("the hand check of a resource change", () => {
     expect(isResourceChange({ ...ok, change: { actions: ["import"] } })).toBe(false);
   });
 });
+
+describe("read-back attributes (aws_iam_role inline_policy, managed_policy_arns)", () => {
+  const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const role = change({ address: "aws_iam_role.app", type: "aws_iam_role", after: { name: "app", path: "/", assume_role_policy: TRUST, tags: null }, afterUnknown: { arn: true, id: true, inline_policy: true, managed_policy_arns: true } });
+  const unknownIds = (p: unknown) => evaluate(planToInput(p, "plan.json"), { clock }).findings.filter((f) => f.findingId.includes("Unknown::")).map((f) => f.findingId).sort();
+
+  it("left unset in the configuration, their plan-time unknown is not a gap: what attaches is judged on its own resource", () => {
+    const r = one(plan([role], { resources: [configResource({ address: "aws_iam_role.app", type: "aws_iam_role", expressions: { name: lit("app"), assume_role_policy: lit(TRUST) } })] }));
+    expect(r.unknownPaths).toEqual(["arn", "id"]);
+    expect(unknownIds(plan([role], { resources: [configResource({ address: "aws_iam_role.app", type: "aws_iam_role", expressions: { name: lit("app") } })] }))).toEqual([]);
+  });
+
+  it("set in the configuration to a value unknown until apply, they stay unknown (fail closed)", () => {
+    const config = [configResource({ address: "aws_iam_role.app", type: "aws_iam_role", expressions: { name: lit("app"), managed_policy_arns: ref("aws_iam_policy.x.arn", "aws_iam_policy.x") } })];
+    expect(one(plan([role], { resources: config })).unknownPaths).toEqual(["arn", "id", "managed_policy_arns"]);
+    expect(unknownIds(plan([role], { resources: config }))).toEqual(["NHI-GOV-007[Unknown::managed_policy_arns]"]);
+  });
+
+  it("without the configuration, nothing says they are unset: they stay unknown", () => {
+    expect(unknownIds(plan([role]))).toEqual(["NHI-GOV-005[Unknown::inline_policy]", "NHI-GOV-006[Unknown::inline_policy]", "NHI-GOV-007[Unknown::managed_policy_arns]"]);
+  });
+
+  it("a governed role planned by the AWS provider (both unknown) passes the gate", () => {
+    const g = governedChanges(renderIdentity(spec()));
+    const report = evaluate(planToInput(plan(g.changes, { resources: g.config }), "plan.json"), { clock });
+    expect(report.findings).toEqual([]);
+    expect(report.passed).toBe(true);
+  });
+});
