@@ -1,0 +1,99 @@
+/**
+ * The pipeline path end to end, without a Terraform binary: what `terraform plan` + `terraform
+ * show -json` would make of a synthesized GovernedIdentity stack, then `nhi-gate plan` on it.
+ *
+ * planOfSynth() turns cdk.tf.json into plan JSON the way Terraform does for a first apply: every
+ * resource is a create; literal attributes are `after` values; attributes holding a reference
+ * (`${aws_iam_user.x.name}`) are unknown, with the reference in `configuration`; and the
+ * attributes the AWS provider (v5) computes are unknown too, including the Optional+Computed
+ * ones the construct leaves unset (a role's inline_policy and managed_policy_arns, a secret's
+ * policy and replica), as real plans show them.
+ */
+import { TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { GovernedIdentity } from "../../constructs/cdktf";
+import { planToInput } from "../../src/adapters/terraform-plan";
+import { evaluate } from "../../src/engine/evaluate";
+import { clock, specsOfEveryKind } from "../helpers";
+import { newStack, synthJson } from "./helpers";
+
+/** Attributes the providers compute, per type (unknown on create whatever the configuration says). */
+const COMPUTED: Record<string, string[]> = {
+  aws_iam_role: ["arn", "create_date", "id", "unique_id", "tags_all", "inline_policy", "managed_policy_arns", "name_prefix"],
+  aws_iam_user: ["arn", "id", "unique_id", "tags_all"],
+  aws_iam_role_policy: ["id", "name_prefix"],
+  aws_iam_user_policy: ["id", "name_prefix"],
+  aws_iam_access_key: ["id", "create_date", "secret", "ses_smtp_password_v4", "encrypted_secret", "encrypted_ses_smtp_password_v4", "key_fingerprint", "status"],
+  aws_secretsmanager_secret: ["arn", "id", "tags_all", "policy", "replica", "name_prefix", "kms_key_id"],
+  aws_secretsmanager_secret_version: ["arn", "id", "version_id", "version_stages", "has_secret_string_wo"],
+  aws_secretsmanager_secret_rotation: ["id", "rotation_enabled"],
+  time_rotating: ["id", "rfc3339", "rotation_rfc3339", "day", "hour", "minute", "month", "second", "unix", "year"],
+};
+/** Attributes the providers mark sensitive. */
+const SENSITIVE: Record<string, string[]> = { aws_iam_access_key: ["secret", "ses_smtp_password_v4"], aws_secretsmanager_secret_version: ["secret_string"] };
+const META = new Set(["//", "lifecycle", "provider", "depends_on", "count", "for_each", "connection", "provisioner"]);
+
+const TOKEN = /\$\{([^}]*)\}/g;
+const refsIn = (s: string): string[] => {
+  const out: string[] = [];
+  for (const m of s.matchAll(TOKEN)) {
+    for (const r of m[1].matchAll(/\b([a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)((?:\.[a-z0-9_]+)*)/g)) out.push(r[1] + r[2], r[1]);
+  }
+  return [...new Set(out)];
+};
+const hasToken = (v: unknown): boolean => (typeof v === "string" ? v.includes("${") : Array.isArray(v) ? v.some(hasToken) : v !== null && typeof v === "object" ? Object.values(v).some(hasToken) : false);
+
+function planOfSynth(tf: { resource: Record<string, Record<string, Record<string, unknown>>> }) {
+  const changes: Record<string, unknown>[] = [];
+  const config: Record<string, unknown>[] = [];
+  for (const [type, byName] of Object.entries(tf.resource)) {
+    for (const [name, block] of Object.entries(byName)) {
+      const after: Record<string, unknown> = {};
+      const afterUnknown: Record<string, unknown> = {};
+      const expressions: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(block)) {
+        if (META.has(k)) continue;
+        if (hasToken(v)) {
+          afterUnknown[k] = true;
+          expressions[k] = { references: typeof v === "string" ? refsIn(v) : refsIn(JSON.stringify(v)) };
+        } else {
+          after[k] = v;
+          expressions[k] = { constant_value: v };
+        }
+      }
+      for (const k of COMPUTED[type] ?? []) if (!(k in after)) afterUnknown[k] = true;
+      const afterSensitive = Object.fromEntries((SENSITIVE[type] ?? []).map((k) => [k, true]));
+      const address = `${type}.${name}`;
+      changes.push({ address, mode: "managed", type, name, provider_name: "registry.terraform.io/hashicorp/aws", change: { actions: ["create"], before: null, after, after_unknown: afterUnknown, before_sensitive: false, after_sensitive: afterSensitive } });
+      config.push({ address, mode: "managed", type, name, provider_config_key: "aws", expressions, schema_version: 0 });
+    }
+  }
+  return { format_version: "1.2", terraform_version: "1.9.8", planned_values: { root_module: {} }, resource_changes: changes, configuration: { root_module: { resources: config } } };
+}
+
+describe("nhi-gate plan on the plan of a synthesized governed stack", () => {
+  it("passes every credential and trust kind, with the unknowns a first apply has", () => {
+    const { stack } = newStack("governed");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
+    const planJson = planOfSynth(synthJson(stack));
+    const input = planToInput(planJson, "plan.json");
+    const report = evaluate(input, { clock });
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}: ${f.message}`)).toEqual([]);
+    expect(report.summary.ungoverned + report.summary.unverifiable).toBe(0);
+    expect(report.summary.governed).toBe(report.summary.resources);
+    expect(report.summary.resources).toBe(18);
+    expect(report.passed).toBe(true);
+  });
+
+  it("and fails closed when the same role's managed_policy_arns is set to a value unknown until apply", () => {
+    const { stack } = newStack("governed");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const s = specsOfEveryKind()[0];
+    const id = new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
+    (id.resources.principal as unknown as { managedPolicyArns: string[] }).managedPolicyArns = ["${aws_iam_policy.extra.arn}"];
+    const report = evaluate(planToInput(planOfSynth(synthJson(stack)), "plan.json"), { clock });
+    expect(report.findings.map((f) => f.findingId)).toContain("NHI-GOV-007[Unknown::managed_policy_arns]");
+    expect(report.passed).toBe(false);
+  });
+});
