@@ -8,8 +8,8 @@ const native = (e: Omit<CatalogEntry, "provider" | "id"> & { terraform: string }
  * names; tags as a list of `{key, value}`).
  */
 export const AWS_NATIVE_CATALOG: CatalogEntry[] = [
-  native({ terraform: "awscc_iam_role", pulumi: ["aws-native:iam:Role"], kind: "principal", taggable: true, description: "IAM role (Cloud Control)" }),
-  native({ terraform: "awscc_iam_user", pulumi: ["aws-native:iam:User"], kind: "principal", taggable: true, description: "IAM user (Cloud Control)" }),
+  native({ terraform: "awscc_iam_role", pulumi: ["aws-native:iam:Role"], kind: "principal", taggable: true, readBack: ["policies", "managed_policy_arns"], description: "IAM role (Cloud Control)" }),
+  native({ terraform: "awscc_iam_user", pulumi: ["aws-native:iam:User"], kind: "principal", taggable: true, readBack: ["policies", "managed_policy_arns"], description: "IAM user (Cloud Control)" }),
   native({ terraform: "awscc_iam_role_policy", pulumi: ["aws-native:iam:RolePolicy"], kind: "grant", taggable: false, principalProps: ["role_name"], description: "IAM role inline policy (Cloud Control)" }),
   native({ terraform: "awscc_iam_user_policy", pulumi: ["aws-native:iam:UserPolicy"], kind: "grant", taggable: false, principalProps: ["user_name"], description: "IAM user inline policy (Cloud Control)" }),
   native({ terraform: "awscc_iam_group_policy", pulumi: ["aws-native:iam:GroupPolicy"], kind: "grant", taggable: false, description: "IAM group inline policy (Cloud Control)" }),

@@ -320,6 +320,12 @@ describe("read-back attributes (aws_iam_role inline_policy, managed_policy_arns)
     expect(unknownIds(plan([role]))).toEqual(["NHI-GOV-005[Unknown::inline_policy]", "NHI-GOV-006[Unknown::inline_policy]", "NHI-GOV-007[Unknown::managed_policy_arns]"]);
   });
 
+  it("applies to awscc roles and users too (Cloud Control marks unset optional attributes computed)", () => {
+    const awscc = change({ address: "awscc_iam_role.app", type: "awscc_iam_role", after: { role_name: "app", assume_role_policy_document: TRUST }, afterUnknown: { arn: true, policies: true, managed_policy_arns: true } });
+    const r = one(plan([awscc], { resources: [configResource({ address: "awscc_iam_role.app", type: "awscc_iam_role", expressions: { role_name: lit("app") } })] }));
+    expect(r.unknownPaths).toEqual(["arn"]);
+  });
+
   it("a governed role planned by the AWS provider (both unknown) passes the gate", () => {
     const g = governedChanges(renderIdentity(spec()));
     const report = evaluate(planToInput(plan(g.changes, { resources: g.config }), "plan.json"), { clock });
