@@ -71,13 +71,16 @@ function planOfSynth(tf: { resource: Record<string, Record<string, Record<string
   return { format_version: "1.2", terraform_version: "1.9.8", planned_values: { root_module: {} }, resource_changes: changes, configuration: { root_module: { resources: config } } };
 }
 
+function governedStackPlan() {
+  const { stack } = newStack("governed");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
+  return planOfSynth(synthJson(stack));
+}
+
 describe("nhi-gate plan on the plan of a synthesized governed stack", () => {
   it("passes every credential and trust kind, with the unknowns a first apply has", () => {
-    const { stack } = newStack("governed");
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
-    const planJson = planOfSynth(synthJson(stack));
-    const input = planToInput(planJson, "plan.json");
+    const input = planToInput(governedStackPlan(), "plan.json");
     const report = evaluate(input, { clock });
     expect(report.findings.map((f) => `${f.findingId} @ ${f.address}: ${f.message}`)).toEqual([]);
     expect(report.summary.ungoverned + report.summary.unverifiable).toBe(0);
@@ -95,5 +98,18 @@ describe("nhi-gate plan on the plan of a synthesized governed stack", () => {
     const report = evaluate(planToInput(planOfSynth(synthJson(stack)), "plan.json"), { clock });
     expect(report.findings.map((f) => f.findingId)).toContain("NHI-GOV-007[Unknown::managed_policy_arns]");
     expect(report.passed).toBe(false);
+  });
+
+  it("passes the scheduled rotation: time_rotating and the access key replaced, the old key's values before", () => {
+    const p = governedStackPlan();
+    const changes = p.resource_changes as { type: string; change: Record<string, unknown> }[];
+    const oldKey = { user: "legacy-sftp-sync", id: "AKIAOLDKEY0000000000", status: "Active", create_date: "2026-04-01T00:00:00Z", secret: "old-secret-value" };
+    for (const c of changes) {
+      if (c.type === "aws_iam_access_key") Object.assign(c.change, { actions: ["delete", "create"], before: oldKey, before_sensitive: { secret: true, ses_smtp_password_v4: true } });
+      if (c.type === "time_rotating") Object.assign(c.change, { actions: ["delete", "create"], before: { rotation_days: 30, rfc3339: "2026-04-01T00:00:00Z", rotation_rfc3339: "2026-05-01T00:00:00Z" } });
+    }
+    const report = evaluate(planToInput(p, "plan.json"), { clock });
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}: ${f.message}`)).toEqual([]);
+    expect(JSON.stringify(report)).not.toContain("old-secret-value");
   });
 });
