@@ -53,7 +53,7 @@ function main() {
   console.log(bold("nhi-governance demo") + dim(`  (work dir ${tmp})\n`));
 
   // 1. CDKTF: synthesize both examples.
-  console.log(bold("CDK for Terraform"));
+  console.log(bold("CDK for Terraform (and CDK Terrain)"));
   const governedOut = path.join(tmp, "cdktf-governed");
   const ungovernedOut = path.join(tmp, "cdktf-ungoverned");
   try {
@@ -61,6 +61,13 @@ function main() {
     record("cdktf-governed: synth with NhiGovernance.enforce()", "pass", "pass", ["3 GovernedIdentity constructs synthesized; the aspect found nothing"]);
   } catch (e) {
     record("cdktf-governed: synth with NhiGovernance.enforce()", "pass", "fail", String((e as Error).message).split("\n"));
+  }
+  const cdktnOut = path.join(tmp, "cdktn-governed");
+  try {
+    require(path.join(root, "examples/cdktn-governed/main.ts")).synth(cdktnOut);
+    record("cdktn-governed (CDK Terrain): synth with NhiGovernance.enforce()", "pass", "pass", ["the same 3 identities through nhi-governance/cdktn; the aspect found nothing"]);
+  } catch (e) {
+    record("cdktn-governed (CDK Terrain): synth with NhiGovernance.enforce()", "pass", "fail", String((e as Error).message).split("\n"));
   }
   require(path.join(root, "examples/cdktf-ungoverned/main.ts")).synth(ungovernedOut);
   try {
@@ -82,6 +89,7 @@ function main() {
   console.log(bold("\nnhi-gate synth (CDKTF output)"));
   for (const [name, dir, expected] of [
     ["cdktf-governed", governedOut, "pass"],
+    ["cdktn-governed", cdktnOut, "pass"],
     ["cdktf-ungoverned", ungovernedOut, "fail"],
   ] as const) {
     const { code, out } = gate(["synth", dir, "--format", "text"]);

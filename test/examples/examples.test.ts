@@ -24,6 +24,30 @@ describe("the bundled examples", () => {
     for (const spec of Object.values(exampleIdentities(later))) expect(() => parseSpec(spec, { clock: { now: () => later } })).not.toThrow();
   });
 
+  it("cdktn-governed (CDK Terrain) synthesizes the same identities, sealed identically", () => {
+    const now = new Date();
+    const sealsOf = (outdir: string) =>
+      readSynth(outdir)
+        .resources.map((r) => `${r.nativeType} ${String((r.props.tags as Record<string, string> | undefined)?.["nhi:seal"] ?? "")}`)
+        .sort();
+    const cdktfOut = path.join(tmp, "seal-cdktf");
+    const cdktnOut = path.join(tmp, "seal-cdktn");
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const cdktf = require("cdktf");
+    const cdktn = require("cdktn");
+    const a = new cdktf.App({ outdir: cdktfOut });
+    new (require("../../examples/cdktf-governed/main").PaymentsIdentities)(a, "payments-identities", now);
+    a.synth();
+    const b = new cdktn.App({ outdir: cdktnOut });
+    new (require("../../examples/cdktn-governed/main").PaymentsIdentities)(b, "payments-identities", now);
+    b.synth();
+    expect(sealsOf(cdktnOut)).toEqual(sealsOf(cdktfOut));
+    expect(sealsOf(cdktnOut).filter((s) => /^aws_iam_(role|user) v1:/.test(s))).toHaveLength(3); // the three principals (the secret carries its user's tags)
+    const report = evaluate(readSynth(cdktnOut), { clock: { now: () => now } });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.governed).toBe(report.summary.resources);
+  });
+
   it("cdktf-governed synthesizes with the aspect on, and nhi-gate finds nothing", () => {
     const out = path.join(tmp, "governed");
     require("../../examples/cdktf-governed/main").synth(out);
