@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { canonicalJson, normalizePolicy } from "../iam/policy";
 import { TAG } from "../spec/tags";
 
@@ -31,6 +31,8 @@ export interface SealInput {
  * re-sorting the payload object, and the normalized documents' canonical forms come from
  * canonicalJson's cache when they were given as JSON text.
  */
+const isIndexLike = (k: string) => /^(0|[1-9]\d*)$/.test(k);
+
 export function sealPayload(input: SealInput): string {
   const tags: Record<string, string> = {};
   for (const k of Object.keys(input.tags).sort()) if (k !== TAG.seal) tags[k] = input.tags[k];
@@ -48,7 +50,9 @@ export function sealPayload(input: SealInput): string {
   field("path", input.path);
   field("policies", policies, `[${policies.map((p) => JSON.stringify(p)).join(",")}]`);
   field("principalType", input.principalType);
-  field("tags", tags);
+  // The tags object was filled in sorted key order: JSON.stringify gives canonicalJson's text for
+  // string values, unless a key is integer-like (JavaScript enumerates those first, numerically).
+  field("tags", null, Object.keys(tags).some((k) => isIndexLike(k) || typeof tags[k] !== "string") ? canonicalJson(tags) : JSON.stringify(tags));
   field("trust", null, trust);
   field("v", SEAL_VERSION);
   return `${out}}`;
@@ -56,5 +60,9 @@ export function sealPayload(input: SealInput): string {
 
 /** `v1:` + base64url(SHA-256(canonical payload)). Throws PolicyParseError on an unparsable policy. */
 export function computeSeal(input: SealInput): string {
-  return `${SEAL_VERSION}:${createHash("sha256").update(sealPayload(input)).digest("base64url")}`;
+  return `${SEAL_VERSION}:${sha256(sealPayload(input))}`;
 }
+
+// One-shot hashing (Node >= 20.12) skips the Hash object; older Node 20 falls back to createHash.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "base64url") => string }).hash;
+const sha256 = (text: string): string => (oneShot ? oneShot("sha256", text, "base64url") : crypto.createHash("sha256").update(text).digest("base64url"));

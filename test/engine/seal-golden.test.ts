@@ -5,7 +5,9 @@
  * verification, so the v1 algorithm is pinned here byte for byte. A deliberate change is a new
  * SEAL_VERSION, with v1 still verified.
  */
+import fc from "fast-check";
 import { fixedClock } from "../../src/engine/clock";
+import { canonicalJson } from "../../src/iam/policy";
 import { renderIdentity } from "../../src/render/aws";
 import { computeSeal, SEAL_VERSION, sealPayload } from "../../src/render/seal";
 import { parseSpec } from "../../src/spec/identity";
@@ -43,5 +45,23 @@ describe("seal v1 is stable", () => {
       "gh-env-deployer": "v1:soVdCRPdl9VFWZt_a1BBBLPVQrDQn2sZZ5Amk43bCD4",
     });
     expect(computeSeal({ principalType: "user", name: "u", path: "/", tags: {}, trustPolicy: null, permissionsBoundary: null, maxSessionDuration: null, policies: [] })).toMatch(/^v1:[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+describe("seal payload fast paths", () => {
+  it("write tags exactly as canonicalJson does, whatever the keys", () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom("0", "9", "10", "007", "4294967296", "nhi:owner", "__proto__", "constructor"), fc.nat().map(String));
+    const value = fc.oneof({ weight: 5, arbitrary: fc.string() }, { weight: 1, arbitrary: fc.jsonValue() });
+    fc.assert(
+      fc.property(fc.dictionary(key, value), (raw) => {
+        const tags = raw as Record<string, string>;
+        const base = { principalType: "user" as const, name: "u", path: "/", trustPolicy: null, permissionsBoundary: null, maxSessionDuration: null, policies: [] };
+        const payload = sealPayload({ ...base, tags });
+        const kept: Record<string, string> = {};
+        for (const k of Object.keys(tags).sort()) if (k !== "nhi:seal") kept[k] = tags[k];
+        expect(payload).toContain(`"tags":${canonicalJson(kept)},`);
+      }),
+      { seed: 20261123, numRuns: 500 },
+    );
   });
 });
