@@ -22,6 +22,17 @@ function consumersOf(r: IdentityResource, graph: ResourceGraph): { consumer: Ide
   return out;
 }
 
+/**
+ * A state (`terraform show -json` of state, or a plan's prior state) has no configuration
+ * references: there, a secret store whose stored value contains the key's secret holds it.
+ * The values are compared, never printed.
+ */
+function storesHoldingValue(r: IdentityResource, graph: ResourceGraph): IdentityResource[] {
+  const secret = r.props.secret;
+  if (typeof secret !== "string" || secret.length < 16) return [];
+  return graph.resources.filter((x) => SECRET_STORES.includes(x.entry.id) && typeof x.props.secret_string === "string" && x.props.secret_string.includes(secret));
+}
+
 export const secretExposure = defineRule({
   id: "NHI-GOV-014",
   title: "Credential secret exposed in state or copied out",
@@ -45,7 +56,7 @@ export const secretExposure = defineRule({
         message: `the secret of ${r.address} is copied into ${c.consumer.address} (${c.field}); expected it kept in a secret store only. Fix: let workloads read it from Secrets Manager, or move to a federated credential`,
       });
     }
-    const stored = consumers.some((c) => SECRET_STORES.includes(c.consumer.entry.id));
+    const stored = consumers.some((c) => SECRET_STORES.includes(c.consumer.entry.id)) || storesHoldingValue(r, ctx.graph).length > 0;
     if (!encrypted && !stored) {
       findings.push({
         key: "Secret::plaintext-state",

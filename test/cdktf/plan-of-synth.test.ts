@@ -13,6 +13,7 @@ import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GovernedIdentity } from "../../constructs/cdktf";
 import { planToInput } from "../../src/adapters/terraform-plan";
+import { stateToInput } from "../../src/adapters/terraform-state";
 import { evaluate } from "../../src/engine/evaluate";
 import { clock, specsOfEveryKind } from "../helpers";
 import { newStack, synthJson } from "./helpers";
@@ -111,5 +112,77 @@ describe("nhi-gate plan on the plan of a synthesized governed stack", () => {
     const report = evaluate(planToInput(p, "plan.json"), { clock });
     expect(report.findings.map((f) => `${f.findingId} @ ${f.address}: ${f.message}`)).toEqual([]);
     expect(JSON.stringify(report)).not.toContain("old-secret-value");
+  });
+});
+
+/**
+ * What `terraform show -json` of the state after applying that plan holds: every value known,
+ * references resolved to the referenced values, and the role's read-back attributes filled from
+ * what is attached to it (its one inline policy, no managed policies).
+ */
+function stateOfSynth(tf: { resource: Record<string, Record<string, Record<string, unknown>>> }) {
+  const values = new Map<string, Record<string, unknown>>();
+  let n = 0;
+  for (const [type, byName] of Object.entries(tf.resource)) {
+    for (const [name, block] of Object.entries(byName)) {
+      const v: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(block)) if (!META.has(k)) v[k] = x;
+      const id = type === "aws_iam_access_key" ? `AKIA${String(++n).padStart(16, "0")}` : `${type}-${++n}`;
+      Object.assign(v, { id, arn: `arn:aws:iam::123456789012:${type}/${String(v.name ?? id)}`, tags_all: v.tags ?? {}, create_date: "2026-05-20T10:00:00Z" });
+      if (type === "aws_iam_access_key") Object.assign(v, { secret: `wJalrXUtnFEMI/K7MDENG/bPxRfiCY${n}EXAMPLEKEY`, status: "Active" });
+      values.set(`${type}.${name}`, v);
+    }
+  }
+  // Resolve "${type.name.attr}" references (whole-string ones, as the construct writes them).
+  const resolve = (x: unknown): unknown => {
+    if (typeof x === "string") {
+      const m = /^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(x);
+      if (m) return values.get(m[1])?.[m[2]] ?? x;
+      // The construct's ${jsonencode({"access_key_id" = <key>.id, "secret_access_key" = <key>.secret})}.
+      const j = /^\$\{jsonencode\(\{"access_key_id" = ([^ ]+)\.id, "secret_access_key" = ([^ ]+)\.secret\}\)\}$/.exec(x);
+      if (j) return JSON.stringify({ access_key_id: values.get(j[1])?.id, secret_access_key: values.get(j[2])?.secret });
+      return x.includes("${") ? "(computed)" : x;
+    }
+    if (Array.isArray(x)) return x.map(resolve);
+    if (x && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, resolve(y)]));
+    return x;
+  };
+  for (const [address, v] of values) values.set(address, resolve(v) as Record<string, unknown>);
+  for (const [address, v] of values) {
+    if (!address.startsWith("aws_iam_role.")) continue;
+    const own = [...values.entries()].filter(([a, p]) => a.startsWith("aws_iam_role_policy.") && p.role === v.name).map(([, p]) => ({ name: p.name, policy: p.policy }));
+    Object.assign(v, { inline_policy: own, managed_policy_arns: [] });
+  }
+  const resources = [...values.entries()].map(([address, v]) => {
+    const [type, name] = address.split(".");
+    return { address, mode: "managed", type, name, provider_name: "registry.terraform.io/hashicorp/aws", schema_version: 0, values: v, sensitive_values: {} };
+  });
+  return { format_version: "1.0", terraform_version: "1.9.8", values: { root_module: { resources } } };
+}
+
+describe("nhi-gate state on the state of an applied governed stack", () => {
+  it("finds every identity governed, read-back inline policies included, and nothing to report", () => {
+    const { stack } = newStack("governed");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
+    const input = stateToInput(stateOfSynth(synthJson(stack)), "state.json");
+    const role = input.resources.find((r) => r.nativeType === "aws_iam_role");
+    expect((role?.props.inline_policy as unknown[]).length).toBe(1);
+    const report = evaluate(input, { clock });
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}: ${f.message}`)).toEqual([]);
+    expect(report.summary.governed).toBe(report.summary.resources);
+    const secrets = input.resources.filter((r) => r.nativeType === "aws_iam_access_key").map((r) => String(r.props.secret));
+    expect(secrets).toHaveLength(1);
+    expect(JSON.stringify(report)).not.toContain(secrets[0]);
+  });
+
+  it("still reports a static key whose secret is in no secret store (plain text in state)", () => {
+    const { stack } = newStack("governed");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
+    const state = stateOfSynth(synthJson(stack)) as { values: { root_module: { resources: { type: string; values: Record<string, unknown> }[] } } };
+    for (const r of state.values.root_module.resources) if (r.type === "aws_secretsmanager_secret_version") r.values.secret_string = JSON.stringify({ note: "something else" });
+    const report = evaluate(stateToInput(state, "state.json"), { clock });
+    expect(report.findings.map((f) => f.findingId)).toContain("NHI-GOV-014[Secret::plaintext-state]");
   });
 });
