@@ -15,7 +15,7 @@ import { GovernedIdentity } from "../../constructs/cdktf";
 import { planToInput } from "../../src/adapters/terraform-plan";
 import { stateToInput } from "../../src/adapters/terraform-state";
 import { evaluate } from "../../src/engine/evaluate";
-import { clock, specsOfEveryKind } from "../helpers";
+import { clock, inDays, specsOfEveryKind } from "../helpers";
 import { newStack, synthJson } from "./helpers";
 
 /** Attributes the providers compute, per type (unknown on create whatever the configuration says). */
@@ -184,5 +184,32 @@ describe("nhi-gate state on the state of an applied governed stack", () => {
     for (const r of state.values.root_module.resources) if (r.type === "aws_secretsmanager_secret_version") r.values.secret_string = JSON.stringify({ note: "something else" });
     const report = evaluate(stateToInput(state, "state.json"), { clock });
     expect(report.findings.map((f) => f.findingId)).toContain("NHI-GOV-014[Secret::plaintext-state]");
+  });
+});
+
+describe("nhi-gate plan on a recertification (the spec's date moved, everything re-rendered)", () => {
+  it("passes: tags, seal and the policies' expiry change in place, nothing is widened", () => {
+    const synthAt = (recertifyBy: (s: ReturnType<typeof specsOfEveryKind>[number]) => string | undefined) => {
+      const { stack } = newStack("governed");
+      new AwsProvider(stack, "aws", { region: "eu-west-1" });
+      for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, recertifyBy: recertifyBy(s) ?? s.recertifyBy, clock });
+      return planOfSynth(synthJson(stack));
+    };
+    const before = synthAt(() => undefined);
+    const after = synthAt((s) => (s.emergency ? undefined : inDays(170)));
+    const beforeByAddress = new Map((before.resource_changes as { address: string; change: { after: unknown } }[]).map((c) => [c.address, c.change.after]));
+    let updated = 0;
+    for (const c of after.resource_changes as { address: string; change: Record<string, unknown> }[]) {
+      const old = beforeByAddress.get(c.address);
+      expect(old).toBeDefined();
+      const same = JSON.stringify(old) === JSON.stringify(c.change.after);
+      if (!same) updated++;
+      // An update keeps the computed attributes it already has: only what the configuration changes is planned.
+      Object.assign(c.change, { actions: [same ? "no-op" : "update"], before: old, after_unknown: {} });
+    }
+    expect(updated).toBeGreaterThan(6);
+    const report = evaluate(planToInput(after, "plan.json"), { clock });
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}: ${f.message}`)).toEqual([]);
+    expect(report.summary.governed).toBe(report.summary.resources);
   });
 });
