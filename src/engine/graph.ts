@@ -109,13 +109,4 @@ export class ResourceGraph {
   dependentsOf(r: IdentityResource): IdentityResource[] {
     return this.dependents.get(r.address) ?? [];
   }
-
-  /** Principals this resource belongs to, following owner links transitively (secret version → secret → principal). */
-  ownersOf(r: IdentityResource, seen = new Set<string>()): IdentityResource[] {
-    if (seen.has(r.address)) return [];
-    seen.add(r.address);
-    const out: IdentityResource[] = [];
-    for (const link of this.links(r)) for (const t of link.targets) out.push(t);
-    return out;
-  }
 }

@@ -56,7 +56,10 @@ export function buildInventory(inputs: EvaluationInput[], options: { config?: Ga
       const links = graph.links(r);
       const owners = links.flatMap((l) => l.targets);
       const principal = owners.find((o) => o.entry.kind === "principal");
-      const tags = tagsOf(r) ?? (principal ? tagsOf(principal) : undefined) ?? {};
+      // Untaggable resources take the lifecycle tags of what they belong to: their principal, or
+      // a tagged owner such as the secret a secret version belongs to (GovernedIdentity copies the tags there).
+      const tagged = principal ?? owners.find((o) => tagsOf(o) !== undefined);
+      const tags = tagsOf(r) ?? (tagged ? tagsOf(tagged) : undefined) ?? {};
       const record: InventoryRecord = {
         address: r.address,
         type: r.nativeType,

@@ -111,3 +111,22 @@ describe("inventory of identities whose tags are a [{key, value}] list (awscc, a
     expect(inventory.overdueRecertifications.map((i) => i.address)).toContain("awscc_iam_role.loader");
   });
 });
+
+describe("inventory of untaggable credentials", () => {
+  it("a secret version takes the lifecycle tags of the secret it belongs to", () => {
+    const tags = { [TAG.owner]: "@acme/payments", [TAG.credential]: "static-key", [TAG.ttl]: "P90D", [TAG.rotation]: "P30D", [TAG.recertifyBy]: inDays(30) };
+    const inventory = buildInventory(
+      [
+        {
+          resources: [
+            resource("aws_secretsmanager_secret", "aws_secretsmanager_secret.s", { name: "nhi/app", arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:nhi/app-AbCdEf", tags }, { action: "no-op" }),
+            resource("aws_secretsmanager_secret_version", "aws_secretsmanager_secret_version.v", { secret_id: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:nhi/app-AbCdEf" }, { action: "no-op" }),
+          ],
+        },
+      ],
+      { clock },
+    );
+    expect(inventory.identities.find((i) => i.address === "aws_secretsmanager_secret_version.v")).toMatchObject({ owner: "@acme/payments", credential: "static-key", ttl: "P90D", rotation: "P30D", recertifyBy: inDays(30) });
+    expect(inventory.withoutOwner.map((i) => i.address)).toEqual([]);
+  });
+});
