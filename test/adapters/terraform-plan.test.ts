@@ -320,6 +320,13 @@ describe("read-back attributes (aws_iam_role inline_policy, managed_policy_arns)
     expect(unknownIds(plan([role]))).toEqual(["NHI-GOV-005[Unknown::inline_policy]", "NHI-GOV-006[Unknown::inline_policy]", "NHI-GOV-007[Unknown::managed_policy_arns]"]);
   });
 
+  it("reads the configuration of the module the role is in", () => {
+    const inModule = change({ address: "module.id.aws_iam_role.app", moduleAddress: "module.id", type: "aws_iam_role", after: { name: "app", assume_role_policy: TRUST }, afterUnknown: { arn: true, inline_policy: true, managed_policy_arns: true } });
+    const moduleConfig = (expressions: Record<string, unknown>) => ({ module_calls: { id: { source: "app.terraform.io/acme/governed-identity/aws", module: { resources: [configResource({ address: "aws_iam_role.app", type: "aws_iam_role", expressions })] } } } });
+    expect(one(plan([inModule], moduleConfig({ name: lit("app") }))).unknownPaths).toEqual(["arn"]);
+    expect(one(plan([inModule], moduleConfig({ name: lit("app"), inline_policy: [{ policy: ref("data.aws_iam_policy_document.p.json") }] }))).unknownPaths).toEqual(["arn", "inline_policy"]);
+  });
+
   it("applies to awscc roles and users too (Cloud Control marks unset optional attributes computed)", () => {
     const awscc = change({ address: "awscc_iam_role.app", type: "awscc_iam_role", after: { role_name: "app", assume_role_policy_document: TRUST }, afterUnknown: { arn: true, policies: true, managed_policy_arns: true } });
     const r = one(plan([awscc], { resources: [configResource({ address: "awscc_iam_role.app", type: "awscc_iam_role", expressions: { role_name: lit("app") } })] }));
