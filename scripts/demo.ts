@@ -55,19 +55,19 @@ function main() {
   // 1. CDKTF: synthesize both examples.
   console.log(bold("CDK for Terraform (and CDK Terrain)"));
   const governedOut = path.join(tmp, "cdktf-governed");
-  const ungovernedOut = path.join(tmp, "cdktf-ungoverned");
-  try {
-    require(path.join(root, "examples/cdktf-governed/main.ts")).synth(governedOut);
-    record("cdktf-governed: synth with NhiGovernance.enforce()", "pass", "pass", ["3 GovernedIdentity constructs synthesized; the aspect found nothing"]);
-  } catch (e) {
-    record("cdktf-governed: synth with NhiGovernance.enforce()", "pass", "fail", String((e as Error).message).split("\n"));
-  }
   const cdktnOut = path.join(tmp, "cdktn-governed");
-  try {
-    require(path.join(root, "examples/cdktn-governed/main.ts")).synth(cdktnOut);
-    record("cdktn-governed (CDK Terrain): synth with NhiGovernance.enforce()", "pass", "pass", ["the same 3 identities through nhi-governance/cdktn; the aspect found nothing"]);
-  } catch (e) {
-    record("cdktn-governed (CDK Terrain): synth with NhiGovernance.enforce()", "pass", "fail", String((e as Error).message).split("\n"));
+  const ungovernedOut = path.join(tmp, "cdktf-ungoverned");
+  for (const [name, out, passed] of [
+    ["cdktf-governed", governedOut, "3 GovernedIdentity constructs synthesized; the aspect found nothing"],
+    ["cdktn-governed", cdktnOut, "CDK Terrain: the same 3 identities through nhi-governance/cdktn; the aspect found nothing"],
+  ]) {
+    const title = `${name}: synth with NhiGovernance.enforce()`;
+    try {
+      require(path.join(root, `examples/${name}/main.ts`)).synth(out);
+      record(title, "pass", "pass", [passed]);
+    } catch (e) {
+      record(title, "pass", "fail", String((e as Error).message).split("\n"));
+    }
   }
   require(path.join(root, "examples/cdktf-ungoverned/main.ts")).synth(ungovernedOut);
   try {
