@@ -112,7 +112,7 @@ export async function runGate(kind: InputKind, target: string, opts: GateOptions
     const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "";
     let stdoutUsed = false;
     for (const o of outputs) {
-      const text = formatter(o.format)(report, { color: opts.color !== false && !noColor && !o.file && Boolean(io.stdout.isTTY), applies });
+      const text = formatter(o.format)(report, { color: opts.color !== false && !noColor && !o.file && Boolean(io.stdout.isTTY), applies, baseDir: process.cwd() });
       if (o.file) writeOutput(o.file, text);
       else {
         io.stdout.write(text);

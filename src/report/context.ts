@@ -12,6 +12,11 @@ export interface FormatContext {
   color?: boolean;
   /** Whether a rule was applied to a resource (JUnit test cases); every rule when omitted. */
   applies?: (address: string, ruleId: string) => boolean;
+  /**
+   * SARIF: the directory the run started in (a checkout, in CI). An absolute input path inside
+   * it becomes a URI relative to `%SRCROOT%`, as code scanning wants repository-relative paths.
+   */
+  baseDir?: string;
 }
 
 export type Formatter = (report: Report, ctx: FormatContext) => string;

@@ -1,4 +1,5 @@
 import type * as Sarif from "sarif";
+import * as path from "node:path";
 import { Finding } from "../engine/report";
 import { NIST_CSF, OWASP_NHI } from "../rules/rule";
 import { Severity } from "../spec/config";
@@ -21,7 +22,29 @@ export function toUri(file: string): string {
 }
 
 /** SARIF 2.1.0: rules with help and the OWASP NHI and NIST CSF mappings as taxonomies. */
-export const formatSarif: Formatter = (report) => {
+/** `%SRCROOT%`: the base of artifact URIs made relative to the run's working directory. */
+export const SRCROOT = "%SRCROOT%";
+
+/** An absolute path inside `baseDir` as a relative URI; undefined when it is not inside. */
+function relativeTo(baseDir: string | undefined, file: string): string | undefined {
+  if (!baseDir || !path.isAbsolute(file)) return undefined;
+  const rel = path.relative(baseDir, file);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
+  return toUri(rel);
+}
+
+/** `file:///...` for a directory, with the trailing slash SARIF requires of a base URI. */
+function dirUri(dir: string): string {
+  const posix = dir.split(path.sep).join("/");
+  return `file://${posix.startsWith("/") ? "" : "/"}${posix.split("/").map((s) => (/^[A-Za-z]:$/.test(s) ? s : encodeURIComponent(s))).join("/").replace(/\/?$/, "/")}`;
+}
+
+export const formatSarif: Formatter = (report, ctx = {}) => {
+  const artifactLocation = (file: string): Sarif.ArtifactLocation => {
+    const rel = relativeTo(ctx.baseDir, file);
+    return rel ? { uri: rel, uriBaseId: SRCROOT } : { uri: toUri(file) };
+  };
+  const usesBase = report.sources.some((s) => relativeTo(ctx.baseDir, s) !== undefined);
   const metas = allRuleMeta();
   const owaspIds = Object.keys(OWASP_NHI) as (keyof typeof OWASP_NHI)[];
   const nistIds = Object.keys(NIST_CSF) as (keyof typeof NIST_CSF)[];
@@ -40,7 +63,7 @@ export const formatSarif: Formatter = (report) => {
     ],
   }));
   const resources = new Map(report.resources.map((r) => [r.address, r]));
-  const artifacts: Sarif.Artifact[] = report.sources.map((s) => ({ location: { uri: toUri(s), ...(s === "stdin" ? { description: { text: "the input was read from standard input" } } : {}) } }));
+  const artifacts: Sarif.Artifact[] = report.sources.map((s) => ({ location: { ...artifactLocation(s), ...(s === "stdin" ? { description: { text: "the input was read from standard input" } } : {}) } }));
   const result = (f: Finding): Sarif.Result => {
     const r = resources.get(f.address);
     const file = r?.origin.file ?? report.sources[0];
@@ -51,7 +74,7 @@ export const formatSarif: Formatter = (report) => {
     // input read from standard input is named `stdin` too (the artifact says so).
     if (file) {
       const idx = report.sources.indexOf(file);
-      location.physicalLocation = { artifactLocation: { uri: toUri(file), ...(idx >= 0 ? { index: idx } : {}) } };
+      location.physicalLocation = { artifactLocation: { ...artifactLocation(file), ...(idx >= 0 ? { index: idx } : {}) } };
     }
     const res: Sarif.Result = {
       ruleId: f.ruleId,
@@ -111,6 +134,7 @@ export const formatSarif: Formatter = (report) => {
             taxa: nistIds.map((id) => ({ id, name: id, shortDescription: { text: NIST_CSF[id] } })),
           },
         ],
+        ...(usesBase && ctx.baseDir ? { originalUriBaseIds: { [SRCROOT]: { uri: dirUri(ctx.baseDir), description: { text: "the directory nhi-gate ran in" } } } } : {}),
         artifacts,
         invocations: [{ executionSuccessful: true, endTimeUtc: report.evaluatedAt, properties: { passed: report.passed, failOn: report.failOn } }],
         results: report.findings.map(result),

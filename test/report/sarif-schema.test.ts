@@ -139,6 +139,22 @@ describe("SARIF output validates against the SARIF 2.1.0 JSON schema", () => {
     expect(schemaErrors(badUri).join("\n")).toContain('must match format "uri-reference"');
   });
 
+  it("an absolute input path inside the run's directory is repository-relative (%SRCROOT%); one outside stays absolute", () => {
+    const base = "/home/runner/work/app/app";
+    const inside = `${base}/infra/plan out.json`;
+    const report = evaluate(planToInput(failingPlan(), inside), { clock });
+    const log = JSON.parse(formatSarif(report, { baseDir: base })) as Sarif.Log;
+    expect(schemaErrors(log)).toEqual([]);
+    const run = log.runs[0];
+    expect(run.originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: "file:///home/runner/work/app/app/", description: { text: "the directory nhi-gate ran in" } } });
+    expect(run.artifacts?.[0].location).toEqual({ uri: "infra/plan%20out.json", uriBaseId: "%SRCROOT%" });
+    expect(run.results?.[0].locations?.[0].physicalLocation?.artifactLocation).toEqual({ uri: "infra/plan%20out.json", uriBaseId: "%SRCROOT%", index: 0 });
+    const outside = JSON.parse(formatSarif(evaluate(planToInput(failingPlan(), "/tmp/plan.json"), { clock }), { baseDir: base })) as Sarif.Log;
+    expect(schemaErrors(outside)).toEqual([]);
+    expect(outside.runs[0].originalUriBaseIds).toBeUndefined();
+    expect(outside.runs[0].artifacts?.[0].location).toEqual({ uri: "/tmp/plan.json" });
+  });
+
   it("a failing plan: many rules, exemptions (suppressions), unknown values, module resources, engine findings", () => {
     const input = planToInput(failingPlan(), "plans/my plan.json");
     const report = evaluate(input, { clock, exemptions: EXEMPTIONS });
