@@ -293,8 +293,10 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
       // A read-back attribute the configuration leaves unset is unknown in every plan (the provider
       // fills it from what other resources attach, and those are judged themselves): not a gap.
       // Only with the configuration in hand: without it, the unknown stays and the gate fails closed.
-      const readBack = (entry.readBack ?? []).filter((a) => !Object.prototype.hasOwnProperty.call(expressions, a));
-      if (readBack.length) r.unknownPaths = r.unknownPaths.filter((p) => !readBack.some((a) => p === a || p.startsWith(`${a}.`)));
+      // Only the whole attribute, with no planned value: unknowns inside a planned list (a `dynamic`
+      // block, which the configuration JSON does not show, with unknown content) stay findings.
+      const readBack = (entry.readBack ?? []).filter((a) => !Object.prototype.hasOwnProperty.call(expressions, a) && (props[a] === undefined || props[a] === null));
+      if (readBack.length) r.unknownPaths = r.unknownPaths.filter((p) => !readBack.includes(p));
     }
     resources.push(r);
   });

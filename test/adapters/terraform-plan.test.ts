@@ -316,6 +316,12 @@ describe("read-back attributes (aws_iam_role inline_policy, managed_policy_arns)
     expect(unknownIds(plan([role], { resources: config }))).toEqual(["NHI-GOV-007[Unknown::managed_policy_arns]"]);
   });
 
+  it("unknowns inside a planned list stay (a dynamic block the configuration JSON does not show)", () => {
+    const dynamicRole = change({ address: "aws_iam_role.app", type: "aws_iam_role", after: { name: "app", assume_role_policy: TRUST, inline_policy: [{ name: "x" }] }, afterUnknown: { arn: true, inline_policy: [{ policy: true }], managed_policy_arns: true } });
+    const r = one(plan([dynamicRole], { resources: [configResource({ address: "aws_iam_role.app", type: "aws_iam_role", expressions: { name: lit("app") } })] }));
+    expect(r.unknownPaths).toEqual(["arn", "inline_policy.0.policy"]);
+  });
+
   it("without the configuration, nothing says they are unset: they stay unknown", () => {
     expect(unknownIds(plan([role]))).toEqual(["NHI-GOV-005[Unknown::inline_policy]", "NHI-GOV-006[Unknown::inline_policy]", "NHI-GOV-007[Unknown::managed_policy_arns]"]);
   });
