@@ -51,41 +51,37 @@ export function planOutputs(formatValues: string[], outputs: string[]): OutputPl
 }
 
 /**
- * Write a report file: only the path named, never through a symbolic link (O_NOFOLLOW: an
- * existing symlink is refused with a message, not followed), truncating a regular file.
+ * Open a file the user named for writing: never through a symbolic link (O_NOFOLLOW: an existing
+ * symlink is refused with a message, not followed); one line naming the option on failure.
  */
-export function writeOutput(file: string, content: string): void {
-  let fd: number;
+function openNamed(option: string, file: string, flags: number): number {
   try {
-    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
+    return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | flags | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ELOOP" || code === "EMLINK") throw new UsageError(`--output ${file}: is a symbolic link; refusing to write through it (name the real file, or remove the link)`);
-    if (code === "EISDIR") throw new UsageError(`--output ${file}: is a directory, expected a file name`);
-    if (code === "ENOENT") throw new UsageError(`--output ${file}: its directory does not exist`);
-    if (code === "EACCES" || code === "EPERM") throw new UsageError(`--output ${file}: permission denied`);
-    throw new UsageError(`--output ${file}: cannot write (${code ?? "error"})`);
+    if (code === "ELOOP" || code === "EMLINK") throw new UsageError(`${option} ${file}: is a symbolic link; refusing to write through it (name the real file, or remove the link)`);
+    if (code === "EISDIR") throw new UsageError(`${option} ${file}: is a directory, expected a file name`);
+    if (code === "ENOENT") throw new UsageError(`${option} ${file}: its directory does not exist`);
+    if (code === "EACCES" || code === "EPERM") throw new UsageError(`${option} ${file}: permission denied`);
+    throw new UsageError(`${option} ${file}: cannot write (${code ?? "error"})`);
   }
+}
+
+/** Write a report file (`--output`): only the path named, truncating a regular file. */
+export function writeOutput(file: string, content: string): void {
+  const fd = openNamed("--output", file, fs.constants.O_TRUNC);
   try {
-    if (!fs.fstatSync(fd).isFile() && !fs.fstatSync(fd).isFIFO() && !fs.fstatSync(fd).isCharacterDevice()) throw new UsageError(`--output ${file}: not a regular file`);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`--output ${file}: not a regular file`);
     fs.writeFileSync(fd, content);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Append to a file (the ledger): created when missing, never through a symbolic link. */
+/** Append to a file (the `--ledger`): created when missing, never through a symbolic link. */
 export function appendOutput(file: string, content: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0), 0o644);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ELOOP" || code === "EMLINK") throw new UsageError(`--ledger ${file}: is a symbolic link; refusing to write through it`);
-    if (code === "EISDIR") throw new UsageError(`--ledger ${file}: is a directory, expected a file name`);
-    if (code === "ENOENT") throw new UsageError(`--ledger ${file}: its directory does not exist`);
-    throw new UsageError(`--ledger ${file}: cannot write (${code ?? "error"})`);
-  }
+  const fd = openNamed("--ledger", file, fs.constants.O_APPEND);
   try {
     fs.writeFileSync(fd, content);
   } finally {
