@@ -1,6 +1,7 @@
 import { catalogByTerraformType } from "../catalog";
 import { DROP, PathKey, Prune } from "./json-stream";
 import { isRecord, setOwn } from "./input";
+import { isAnyChange } from "./terraform-plan";
 
 /**
  * What the streaming reader may leave out of a Terraform plan or state so a huge file does not
@@ -30,12 +31,6 @@ const SKIPPED_TOP_LEVEL: Record<string, "drop" | "null"> = {
 
 const skipsEnrichment = (type: unknown, mode: unknown) => typeof type === "string" && (!catalogByTerraformType(type) || mode === "data");
 
-/** The adapter's light check of a `resource_changes` entry (terraform-plan.ts). */
-function passesLightCheck(raw: Record<string, unknown>): boolean {
-  const change = raw.change;
-  return typeof raw.type === "string" && raw.type !== "" && typeof raw.address === "string" && raw.address !== "" && typeof raw.mode === "string" && isRecord(change) && Array.isArray(change.actions) && change.actions.length > 0;
-}
-
 function pick(raw: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of keys) if (Object.prototype.hasOwnProperty.call(raw, k)) setOwn(out, k, raw[k]);
@@ -60,7 +55,7 @@ export const terraformPrune: Prune = {
   done(path, value) {
     if (!isRecord(value)) return value;
     if (path.length === 2 && path[0] === "resource_changes" && typeof path[1] === "number") {
-      if (!passesLightCheck(value) || !skipsEnrichment(value.type, value.mode)) return value;
+      if (!isAnyChange(value) || !skipsEnrichment(value.type, value.mode)) return value;
       const out = pick(value, ["address", "module_address", "mode", "type", "name"]);
       setOwn(out, "change", { actions: (value.change as Record<string, unknown>).actions });
       return out;

@@ -38,7 +38,21 @@ export const ResourceChangeSchema = z.looseObject({
 });
 
 /** Only what every entry needs, so 100k non-identity resources cost little; catalog types get the full schema. */
-const AnyChangeSchema = z.looseObject({ address: z.string().min(1), type: z.string().min(1), mode: z.string(), change: z.looseObject({ actions: z.array(z.string()).min(1) }) });
+export const AnyChangeSchema = z.looseObject({ address: z.string().min(1), type: z.string().min(1), mode: z.string(), change: z.looseObject({ actions: z.array(z.string()).min(1) }) });
+
+/**
+ * What every `resource_changes` entry must have (exactly what AnyChangeSchema accepts, tested),
+ * checked by hand: the adapter's light check of each entry, and the test the streaming reader's
+ * pruning makes before it shrinks an entry (prune.ts).
+ */
+export function isAnyChange(raw: unknown): raw is z.output<typeof AnyChangeSchema> {
+  if (!isRecord(raw)) return false;
+  const change = raw.change;
+  if (typeof raw.type !== "string" || raw.type === "" || typeof raw.address !== "string" || raw.address === "" || typeof raw.mode !== "string") return false;
+  if (!isRecord(change) || !Array.isArray(change.actions) || change.actions.length === 0) return false;
+  for (const a of change.actions) if (typeof a !== "string") return false;
+  return true;
+}
 
 type ResourceChange = z.output<typeof ResourceChangeSchema>;
 const ACTIONS = new Set(["create", "update", "delete", "no-op", "read", "forget"]);
@@ -240,10 +254,8 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   (plan.resource_changes ?? []).forEach((raw, i) => {
     const field = `resource_changes.${i}`;
     // Fast path for the many non-identity resources: a hand check (no copy); zod names the problem when it fails.
-    const light = raw as { type?: unknown; address?: unknown; mode?: unknown; change?: { actions?: unknown } };
-    const ok = isRecord(raw) && typeof light.type === "string" && light.type !== "" && typeof light.address === "string" && light.address !== "" && typeof light.mode === "string" && isRecord(light.change) && Array.isArray(light.change.actions) && light.change.actions.length > 0;
-    if (!ok) validate(AnyChangeSchema, raw, name, `a Terraform plan: ${field}`);
-    const entry = catalogByTerraformType(light.type as string);
+    const light = isAnyChange(raw) ? raw : validate(AnyChangeSchema, raw, name, `a Terraform plan: ${field}`);
+    const entry = catalogByTerraformType(light.type);
     if (!entry || light.mode === "data") return;
     // The hand check accepts exactly what the schema accepts (tested); zod runs only to name a problem.
     const rc = isResourceChange(raw) ? raw : validate(ResourceChangeSchema, raw, name, `a Terraform plan: ${field}`);

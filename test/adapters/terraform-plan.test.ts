@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { isResourceChange, mapActions, planToInput, ResourceChangeSchema } from "../../src/adapters/terraform-plan";
+import { AnyChangeSchema, isAnyChange, isResourceChange, mapActions, planToInput, ResourceChangeSchema } from "../../src/adapters/terraform-plan";
 import { InputError } from "../../src/adapters/input";
 import { evaluate } from "../../src/engine/evaluate";
 import { renderIdentity } from "../../src/render/aws";
@@ -262,7 +262,7 @@ describe("the hand check of a resource change", () => {
   // isResourceChange is the fast path for ResourceChangeSchema: it must accept exactly what zod accepts.
   const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant({}), fc.constant([]), fc.dictionary(fc.string(), fc.jsonValue()));
   const field = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: value });
-  const actions = fc.oneof(fc.array(fc.constantFrom("create", "update", "delete", "no-op", "read", "forget", "import", ""), { maxLength: 3 }), value);
+  const actions = fc.oneof(fc.array(fc.constantFrom("create", "update", "delete", "no-op", "read", "forget", "import", ""), { maxLength: 3 }), fc.array(fc.oneof(fc.constant("create"), fc.integer(), fc.constant(null)), { maxLength: 2 }), value);
   const change = fc.record(
     {
       actions,
@@ -292,6 +292,15 @@ describe("the hand check of a resource change", () => {
       { seed: 20261123, numRuns: 3000 },
     );
   });
+  it("the light check accepts exactly what AnyChangeSchema accepts (the adapter and the streaming pruner use it)", () => {
+    fc.assert(
+      fc.property(fc.oneof(entry, value), (raw) => {
+        expect(isAnyChange(raw)).toBe(AnyChangeSchema.safeParse(raw).success);
+      }),
+      { seed: 20261123, numRuns: 3000 },
+    );
+  });
+
   it("accepts a real entry and rejects a bad action", () => {
     const ok = { address: "aws_iam_role.a", mode: "managed", type: "aws_iam_role", change: { actions: ["create"], before: null, after: {} } };
     expect(isResourceChange(ok)).toBe(true);
