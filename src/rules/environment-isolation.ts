@@ -1,7 +1,8 @@
 import { TAG } from "../spec/tags";
 import { IdentityResource, isUnknownAt } from "../engine/model";
 import { defineRule, fail, notApplicable, RuleFinding } from "./rule";
-import { accountOf, parseDocument, ROLE_TYPES, tagMap, trustSource } from "./support";
+import { tagsOf } from "../engine/props";
+import { accountOf, parseDocument, ROLE_TYPES, trustSource } from "./support";
 
 export const environmentIsolation = defineRule({
   id: "NHI-GOV-017",
@@ -14,7 +15,7 @@ export const environmentIsolation = defineRule({
     "Create one identity per environment, each trusted only from its own environment. Map accounts to environments in the gate config (environmentAccounts) so the gate can tell.",
   appliesTo: { types: ROLE_TYPES },
   check(r, ctx) {
-    const env = tagMap(r)?.[TAG.environment];
+    const env = tagsOf(r)?.[TAG.environment];
     if (!env) return notApplicable("no nhi:environment tag (NHI-GOV-003 reports it)");
     const accountEnvs = (account: string) => Object.entries(ctx.config.environmentAccounts).filter(([, accounts]) => accounts.includes(account)).map(([e]) => e);
     const findings: RuleFinding[] = [];
@@ -39,7 +40,7 @@ export const environmentIsolation = defineRule({
         const byArn = ctx.graph.withValue(p).filter((o) => isPrincipal(o) && o.props.arn === p);
         const byName = p.includes(":role/") ? ctx.graph.withValue(p.slice(p.lastIndexOf("/") + 1)).filter((o) => isPrincipal(o) && accountOf(p) === accountOf(String(o.props.arn ?? p))) : [];
         const trusted = byArn[0] ?? byName[0];
-        const trustedEnv = trusted ? tagMap(trusted)?.[TAG.environment] : undefined;
+        const trustedEnv = trusted ? tagsOf(trusted)?.[TAG.environment] : undefined;
         if (trusted && trustedEnv && trustedEnv !== env) {
           findings.push({ key: `Principal::${p}`, message: `${r.address} (${TAG.environment}=${env}) trusts ${trusted.address} (${TAG.environment}=${trustedEnv}); expected trust only from the same environment. Fix: give each environment its own identity` });
           continue;

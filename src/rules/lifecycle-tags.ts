@@ -1,8 +1,7 @@
 import { CREDENTIAL_KINDS } from "../spec/identity";
 import { TAG } from "../spec/tags";
 import { parseDate } from "../engine/clock";
-import { tagsUnknown } from "../engine/props";
-import { tagMap } from "./support";
+import { tagsOf, tagsUnknown } from "../engine/props";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
 
 export const lifecycleTags = defineRule({
@@ -17,7 +16,7 @@ export const lifecycleTags = defineRule({
   check(r, ctx) {
     if (!r.entry.taggable) return notApplicable(`${r.entry.id} carries no tags`);
     if (tagsUnknown(r)) return fail(cannotEvaluate("tags"));
-    const tags = tagMap(r) ?? {};
+    const tags = tagsOf(r) ?? {};
     const findings: RuleFinding[] = [];
     for (const key of ctx.config.requiredTags) {
       const v = tags[key];

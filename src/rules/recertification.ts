@@ -3,7 +3,7 @@ import { isUnknownAt } from "../engine/model";
 import { durationSeconds } from "../spec/duration";
 import { TAG } from "../spec/tags";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
-import { tagMap } from "./support";
+import { tagsOf } from "../engine/props";
 
 export const recertification = defineRule({
   id: "NHI-GOV-004",
@@ -18,7 +18,7 @@ export const recertification = defineRule({
   check(r, ctx) {
     if (!r.entry.taggable) return notApplicable(`${r.entry.id} carries no tags`);
     if (isUnknownAt(r, "tags") || isUnknownAt(r, `tags.${TAG.recertifyBy}`)) return fail(cannotEvaluate(`tags.${TAG.recertifyBy}`));
-    const tags = tagMap(r) ?? {};
+    const tags = tagsOf(r) ?? {};
     const now = ctx.clock.now();
     const findings: RuleFinding[] = [];
     const raw = tags[TAG.recertifyBy];

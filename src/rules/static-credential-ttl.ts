@@ -3,7 +3,7 @@ import { IdentityResource, isUnknownAt } from "../engine/model";
 import { durationSeconds, isDuration } from "../spec/duration";
 import { TAG } from "../spec/tags";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleContext, RuleFinding } from "./rule";
-import { tagMap } from "./support";
+import { tagsOf } from "../engine/props";
 
 /** Attributes some providers use for a credential's own expiry. */
 const EXPIRY_DATE_ATTRS = ["end_date", "valid_before", "expiration_date", "expires_at"];
@@ -22,7 +22,7 @@ interface Lifetime {
 }
 
 function fromTags(r: IdentityResource, where: string, field: string): Lifetime {
-  const tags = tagMap(r) ?? {};
+  const tags = tagsOf(r) ?? {};
   const out: Lifetime = { source: where, rotation: tags[TAG.rotation] };
   const ttl = tags[TAG.ttl];
   if (ttl !== undefined) {

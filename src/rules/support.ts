@@ -108,12 +108,9 @@ export function trustSource(r: IdentityResource): PolicySource {
   return { field, value: r.props[field], unknown: isUnknownAt(r, field) };
 }
 
-/** Tags as a string map, from a map (Terraform, bridged Pulumi) or a `[{key, value}]` list (awscc, aws-native). */
-export const tagMap = tagsOf;
-
 /** Whether a principal declares itself non-human through any nhi:* lifecycle tag. */
 export function hasNhiTags(r: IdentityResource): boolean {
-  return Object.keys(tagMap(r) ?? {}).some((k) => k.startsWith("nhi:") && k !== TAG.seal);
+  return Object.keys(tagsOf(r) ?? {}).some((k) => k.startsWith("nhi:") && k !== TAG.seal);
 }
 
 /** The 12-digit account of an ARN (`arn:aws:iam::123456789012:role/x`) or a bare account id. */
