@@ -72,12 +72,17 @@ function planOfSynth(tf: { resource: Record<string, Record<string, Record<string
   return { format_version: "1.2", terraform_version: "1.9.8", planned_values: { root_module: {} }, resource_changes: changes, configuration: { root_module: { resources: config } } };
 }
 
-function governedStackPlan() {
+type Spec = ReturnType<typeof specsOfEveryKind>[number];
+
+/** The synthesized JSON of a stack with a GovernedIdentity of every kind (each spec changed by `edit`). */
+function governedStackJson(edit: (s: Spec) => Spec = (s) => s) {
   const { stack } = newStack("governed");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
-  return planOfSynth(synthJson(stack));
+  for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...edit(s), clock });
+  return synthJson(stack);
 }
+
+const governedStackPlan = () => planOfSynth(governedStackJson());
 
 describe("nhi-gate plan on the plan of a synthesized governed stack", () => {
   it("passes every credential and trust kind, with the unknowns a first apply has", () => {
@@ -162,10 +167,7 @@ function stateOfSynth(tf: { resource: Record<string, Record<string, Record<strin
 
 describe("nhi-gate state on the state of an applied governed stack", () => {
   it("finds every identity governed, read-back inline policies included, and nothing to report", () => {
-    const { stack } = newStack("governed");
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
-    const input = stateToInput(stateOfSynth(synthJson(stack)), "state.json");
+    const input = stateToInput(stateOfSynth(governedStackJson()), "state.json");
     const role = input.resources.find((r) => r.nativeType === "aws_iam_role");
     expect((role?.props.inline_policy as unknown[]).length).toBe(1);
     const report = evaluate(input, { clock });
@@ -177,10 +179,7 @@ describe("nhi-gate state on the state of an applied governed stack", () => {
   });
 
   it("still reports a static key whose secret is in no secret store (plain text in state)", () => {
-    const { stack } = newStack("governed");
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, clock });
-    const state = stateOfSynth(synthJson(stack)) as { values: { root_module: { resources: { type: string; values: Record<string, unknown> }[] } } };
+    const state = stateOfSynth(governedStackJson()) as { values: { root_module: { resources: { type: string; values: Record<string, unknown> }[] } } };
     for (const r of state.values.root_module.resources) if (r.type === "aws_secretsmanager_secret_version") r.values.secret_string = JSON.stringify({ note: "something else" });
     const report = evaluate(stateToInput(state, "state.json"), { clock });
     expect(report.findings.map((f) => f.findingId)).toContain("NHI-GOV-014[Secret::plaintext-state]");
@@ -189,14 +188,8 @@ describe("nhi-gate state on the state of an applied governed stack", () => {
 
 describe("nhi-gate plan on a recertification (the spec's date moved, everything re-rendered)", () => {
   it("passes: tags, seal and the policies' expiry change in place, nothing is widened", () => {
-    const synthAt = (recertifyBy: (s: ReturnType<typeof specsOfEveryKind>[number]) => string | undefined) => {
-      const { stack } = newStack("governed");
-      new AwsProvider(stack, "aws", { region: "eu-west-1" });
-      for (const s of specsOfEveryKind()) new GovernedIdentity(stack as TerraformStack, s.name, { ...s, recertifyBy: recertifyBy(s) ?? s.recertifyBy, clock });
-      return planOfSynth(synthJson(stack));
-    };
-    const before = synthAt(() => undefined);
-    const after = synthAt((s) => (s.emergency ? undefined : inDays(170)));
+    const before = planOfSynth(governedStackJson());
+    const after = planOfSynth(governedStackJson((s) => (s.emergency ? s : { ...s, recertifyBy: inDays(170) })));
     const beforeByAddress = new Map((before.resource_changes as { address: string; change: { after: unknown } }[]).map((c) => [c.address, c.change.after]));
     let updated = 0;
     for (const c of after.resource_changes as { address: string; change: Record<string, unknown> }[]) {
