@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { z } from "zod";
-import { ChunkSource, parseJsonChunks, Prune } from "./json-stream";
+import { ChunkSource, DROP, parseJsonChunks, Prune } from "./json-stream";
 
 /**
  * Reading untrusted input files at the edge: bytes to text (BOM / UTF-16 detection), a size
@@ -125,120 +125,29 @@ export function parseJsonText(input: TextInput): unknown {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (e instanceof RangeError || /call stack|too deep/i.test(msg)) throw new InputError(`${input.name}: JSON nested too deeply to parse`);
-    // V8 does not always give a position (and its message quotes the input): find it ourselves.
-    const pos = jsonErrorPosition(input.text) ?? input.text.length;
-    const what = pos >= input.text.trimEnd().length ? "unexpected end of JSON (truncated file?)" : "invalid JSON syntax";
-    throw new InputError(`${input.name}: ${what} at byte offset ${byteOffset(input, pos)}`);
+    // V8's message quotes the input and does not always give a position. The streaming parser
+    // (one JSON grammar for both read paths) finds the first error in the file's bytes and words
+    // it; skipping every member, it builds nothing, and its depth is not limited here.
+    let sent = false;
+    parseJsonChunks(() => (sent ? null : ((sent = true), bytesOf(input))), { name: input.name, maxDepth: Number.MAX_SAFE_INTEGER, prune: { skip: () => DROP } });
+    throw new InputError(`${input.name}: invalid JSON syntax`);
   }
 }
 
-/**
- * Position of the first JSON syntax error (iterative, no recursion), or undefined when the
- * text is valid. Only run after JSON.parse has failed.
- */
-export function jsonErrorPosition(text: string): number | undefined {
-  let i = 0;
-  const n = text.length;
-  const ws = () => {
-    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
-  };
-  // Stack of containers: "[" or "{"; state says what is expected next.
-  const stack: string[] = [];
-  type Want = "value" | "key" | "colon" | "comma-or-end" | "value-or-end" | "key-or-end";
-  let want: Want = "value";
-  const str = (): boolean => {
-    i++; // opening quote
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return true;
-      }
-      if (c < 0x20) return false;
-      if (c === 92) {
-        const e = text[i + 1];
-        if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return false;
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else return false;
-      } else i++;
-    }
-    return false;
-  };
-  const afterValue = () => {
-    want = stack.length ? "comma-or-end" : "value";
-    if (!stack.length) {
-      ws();
-      if (i < n) throw i;
-      throw -1;
-    }
-  };
-  try {
-    for (;;) {
-      ws();
-      if (i >= n) return n;
-      const c = text[i];
-      if (want === "value" || want === "value-or-end") {
-        if (want === "value-or-end" && c === "]") {
-          stack.pop();
-          i++;
-          afterValue();
-          continue;
-        }
-        if (c === "{") {
-          stack.push("{");
-          i++;
-          want = "key-or-end";
-        } else if (c === "[") {
-          stack.push("[");
-          i++;
-          want = "value-or-end";
-        } else if (c === '"') {
-          if (!str()) return i >= n ? n : i;
-          afterValue();
-        } else {
-          const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-          if (!m) return i;
-          i += m[0].length;
-          afterValue();
-        }
-      } else if (want === "key" || want === "key-or-end") {
-        if (want === "key-or-end" && c === "}") {
-          stack.pop();
-          i++;
-          afterValue();
-          continue;
-        }
-        if (c !== '"' || !str()) return i >= n ? n : i;
-        want = "colon";
-      } else if (want === "colon") {
-        if (c !== ":") return i;
-        i++;
-        want = "value";
-      } else {
-        const top = stack[stack.length - 1];
-        if (c === ",") {
-          i++;
-          want = top === "{" ? "key" : "value";
-        } else if ((c === "}" && top === "{") || (c === "]" && top === "[")) {
-          stack.pop();
-          i++;
-          afterValue();
-        } else return i;
-      }
-    }
-  } catch (stop) {
-    return stop === -1 ? undefined : (stop as number);
+/** The file's bytes again, from the decoded text (BOM and encoding as read). */
+function bytesOf(input: TextInput): Buffer {
+  switch (input.encoding) {
+    case "utf8":
+      return Buffer.from(input.text, "utf8");
+    case "utf8-bom":
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(input.text, "utf8")]);
+    case "utf16le":
+      return Buffer.concat([Buffer.from(input.offset ? [0xff, 0xfe] : []), Buffer.from(input.text, "utf16le")]);
+    case "utf16be":
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(input.text, "utf16le").swap16()]);
   }
 }
 
-/**
- * Read a JSON file (or `-` for stdin). Up to `streamAbove` bytes: read whole and `JSON.parse`d
- * (fast). Above it: parsed from 8 MiB chunks by json-stream.ts, with `prune` applied, so files
- * beyond V8's string limit (about 512 MiB) up to `maxBytes` are read with bounded memory. On the
- * streaming path the returned `input.text` is empty.
- */
 export function readJson(file: string, options: ReadOptions = {}): { input: TextInput; value: unknown } {
   const max = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const above = options.streamAbove ?? DEFAULT_STREAM_ABOVE;

@@ -41,6 +41,12 @@ describe("reading input files", () => {
   it("counts the byte offset in the file, BOM and UTF-16 included", () => {
     const p = write("bad16.json", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a": x}', "utf16le")]));
     expect(() => readJson(p)).toThrow(`${p}: invalid JSON syntax at byte offset 14`);
+    const bom8 = write("bad8bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a": x}')]));
+    expect(() => readJson(bom8)).toThrow(`${bom8}: invalid JSON syntax at byte offset 9`);
+    const be = write("bad16be.json", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('{"a": x}', "utf16le").swap16()]));
+    expect(() => readJson(be)).toThrow(`${be}: invalid JSON syntax at byte offset 14`);
+    const noBom = write("bad16nobom.json", Buffer.from('{"a": x}', "utf16le"));
+    expect(() => readJson(noBom)).toThrow(`${noBom}: invalid JSON syntax at byte offset 12`);
   });
 
   it("never quotes the input in a syntax error", () => {

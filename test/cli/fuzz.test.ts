@@ -2,7 +2,7 @@ import * as fc from "fast-check";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { jsonErrorPosition } from "../../src/adapters/input";
+import { InputError, parseJsonText } from "../../src/adapters/input";
 import { planToInput } from "../../src/adapters/terraform-plan";
 import { main } from "../../src/cli/main";
 import { fixedClock } from "../../src/engine/clock";
@@ -144,7 +144,7 @@ describe("fuzzing the gate", () => {
     );
   });
 
-  it("finds a JSON syntax error exactly when JSON.parse does", () => {
+  it("reports a JSON syntax error, with its byte offset, exactly when JSON.parse fails", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat(), fc.string({ maxLength: 3 }), (v, at, insert) => {
         const s = JSON.stringify(v) ?? "null";
@@ -156,7 +156,18 @@ describe("fuzzing the gate", () => {
         } catch {
           valid = false;
         }
-        expect(jsonErrorPosition(text) === undefined).toBe(valid);
+        const input = { name: "f.json", text, encoding: "utf8" as const, offset: 0, bytes: Buffer.byteLength(text) };
+        let error: unknown;
+        try {
+          parseJsonText(input);
+        } catch (e) {
+          error = e;
+        }
+        if (valid) expect(error).toBeUndefined();
+        else {
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).toMatch(/^f\.json: (invalid JSON syntax|unexpected end of JSON \(truncated file\?\)) at byte offset \d+$/);
+        }
       }),
       { seed: SEED, numRuns: 500 },
     );
