@@ -4,7 +4,8 @@
  *
  *   node -r ./scripts/register-ts.js bench/huge-plan.ts [--mb 650] [--roles 60] [--keep] [--no-rebuild]
  *
- * Builds the CLI into bench/out/huge-build/ (git-ignored; dist/ is left alone), writes a plan of
+ * Builds the CLI into bench/out/ (git-ignored; dist/ is left alone; `--no-rebuild` reuses it, as
+ * scripts/bench.js does after its own build), writes a plan of
  * about --mb MB to bench/out/huge-plan.json (non-identity resources with big `after` values, in
  * resource_changes and again in planned_values as Terraform does, plus hand-written IAM roles
  * with inline policies that produce findings), runs
@@ -19,7 +20,8 @@ import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "bench", "out");
-const build = path.join(out, "huge-build");
+// The same compiled tree as scripts/bench.js (bench/out/), so `npm run bench` builds it once.
+const build = out;
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : def;
@@ -29,12 +31,16 @@ const keep = process.argv.includes("--keep");
 const ROLES = Number(arg("roles", "60"));
 
 function ensureBuild(): string {
-  process.stdout.write("building bench/out/huge-build/ (tsconfig.build.json)...\n");
+  process.stdout.write("building bench/out/ (tsconfig.build.json)...\n");
   const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json"), "--outDir", build, "--declaration", "false", "--sourceMap", "false"], { cwd: root, stdio: "inherit" });
   const main = path.join(build, "src", "cli", "main.js");
   if (!fs.existsSync(main)) throw new Error(`build failed (exit ${r.status}): no ${main}`);
-  // The launcher runs the CLI as bin/nhi-gate.js does, then reports its own peak RSS on fd 3.
-  const launcher = path.join(build, "launch.js");
+  return writeLauncher(main);
+}
+
+/** The launcher runs the CLI as bin/nhi-gate.js does, then reports its own peak RSS on fd 3. */
+function writeLauncher(main: string): string {
+  const launcher = path.join(build, "huge-launch.js");
   fs.writeFileSync(
     launcher,
     `"use strict";\nrequire(${JSON.stringify(main)}).main(process.argv.slice(2)).then((c) => { process.exitCode = c; require("node:fs").writeSync(3, JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 })); });\n`,
@@ -93,7 +99,8 @@ function gate(launcher: string, file: string, env: Record<string, string> = {}) 
   return { wallMs: Math.round(ms), maxRssMb: Math.round(stats.maxRssMb ?? NaN), code: r.status, findings };
 }
 
-const launcher = process.argv.includes("--no-rebuild") && fs.existsSync(path.join(build, "launch.js")) ? path.join(build, "launch.js") : ensureBuild();
+const builtMain = path.join(build, "src", "cli", "main.js");
+const launcher = process.argv.includes("--no-rebuild") && fs.existsSync(builtMain) ? writeLauncher(builtMain) : ensureBuild();
 fs.mkdirSync(out, { recursive: true });
 // The plans need about targetMb + 200 MiB on disk; say so and stop rather than fill the disk.
 const st = fs.statfsSync(out);
