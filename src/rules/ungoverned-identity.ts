@@ -15,7 +15,7 @@ export const ungovernedIdentity = defineRule({
     // Claims of provenance that do not hold are integrity findings (NHI-GOV-002), not this one.
     if (p.status === "governed" || p.problems.length) return pass();
     return fail({
-      message: `${r.entry.description} ${r.address} is created outside a governed construct (${p.reason}). Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated`,
+      message: `${r.entry.description} ${r.address} is created outside a governed construct. Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated`,
     });
   },
 });

@@ -77,6 +77,10 @@ describe("provenance and integrity", () => {
   it("flags a hand-written role", () => {
     const report = run([resource("aws_iam_role", "aws_iam_role.raw", { name: "raw", assume_role_policy: "{}", tags: {} })]);
     expect(ids(report)).toContain("NHI-GOV-001 @ aws_iam_role.raw");
+    // What, where, what is expected, how to fix: each said once.
+    expect(report.findings.find((f) => f.ruleId === "NHI-GOV-001")?.message).toBe(
+      "IAM role aws_iam_role.raw is created outside a governed construct. Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated",
+    );
   });
 
   it("does not pass governed tags copied onto a hand-written role", () => {
