@@ -59,8 +59,6 @@ export const MAPPED_TYPES = {
   rotating: Rotating.tfResourceType,
 } as const;
 
-const json = (doc: unknown) => JSON.stringify(doc);
-
 /** Create the resources of one governed identity under `scope`. */
 export function createIdentityResources(scope: Construct, r: RenderedIdentity, options: MappingOptions = {}): IdentityResources {
   const p = r.principal;
@@ -69,16 +67,16 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
     const role = new IamRole(scope, "role", {
       name: p.name,
       path: p.path,
-      assumeRolePolicy: json(p.assumeRolePolicy),
+      assumeRolePolicy: p.assumeRolePolicyJson as string,
       permissionsBoundary: p.permissionsBoundary,
       maxSessionDuration: p.maxSessionDuration,
       tags: { ...p.tags },
     });
-    const policy = new IamRolePolicy(scope, "policy", { name: r.policy.name, role: role.name, policy: json(r.policy.document) });
+    const policy = new IamRolePolicy(scope, "policy", { name: r.policy.name, role: role.name, policy: r.policy.json });
     out = { principal: role, policy };
   } else {
     const user = new IamUser(scope, "user", { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } });
-    const policy = new IamUserPolicy(scope, "policy", { name: r.policy.name, user: user.name, policy: json(r.policy.document) });
+    const policy = new IamUserPolicy(scope, "policy", { name: r.policy.name, user: user.name, policy: r.policy.json });
     out = { principal: user, policy };
   }
 
@@ -127,8 +125,8 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
 export function applyRendered(res: IdentityResources, r: RenderedIdentity): void {
   const p = r.principal;
   res.principal.tags = { ...p.tags };
-  if (res.principal instanceof IamRole) res.principal.assumeRolePolicy = json(p.assumeRolePolicy);
-  res.policy.policy = json(r.policy.document);
+  if (res.principal instanceof IamRole) res.principal.assumeRolePolicy = p.assumeRolePolicyJson as string;
+  res.policy.policy = r.policy.json;
   if (res.secret) res.secret.tags = { ...p.tags };
 }
 

@@ -162,7 +162,7 @@ export function createGovernedIdentityChildren(parent: pulumi.ComponentResource,
       {
         name: p.name,
         path: p.path,
-        assumeRolePolicy: JSON.stringify(p.assumeRolePolicy),
+        assumeRolePolicy: p.assumeRolePolicyJson as string,
         permissionsBoundary: p.permissionsBoundary,
         maxSessionDuration: p.maxSessionDuration,
         tags: { ...p.tags },
@@ -171,12 +171,12 @@ export function createGovernedIdentityChildren(parent: pulumi.ComponentResource,
     );
     principal = role;
     roleArn = role.arn;
-    policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [role] }));
+    policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: rendered.policy.json }, child({ dependsOn: [role] }));
   } else {
     const user = new User(`${name}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } }, child());
     principal = user;
     userArn = user.arn;
-    policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: JSON.stringify(rendered.policy.document) }, child({ dependsOn: [user] }));
+    policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: rendered.policy.json }, child({ dependsOn: [user] }));
   }
   const principalName = principal.name;
   let secret: Secret | undefined;

@@ -26,6 +26,8 @@ export interface RenderedPrincipal {
   tags: Record<string, string>;
   /** Role trust policy; undefined for users. */
   assumeRolePolicy?: PolicyDocument;
+  /** The trust policy as the JSON text the role carries and the seal covers; undefined for users. */
+  assumeRolePolicyJson?: string;
   permissionsBoundary: string;
   /** Seconds; roles only. */
   maxSessionDuration?: number;
@@ -40,8 +42,12 @@ export type RenderedCredential =
 export interface RenderedIdentity {
   governedBy: string;
   principal: RenderedPrincipal;
-  /** The principal's one inline policy: the spec's access, each statement time-bound. */
-  policy: { name: string; document: PolicyDocument };
+  /**
+   * The principal's one inline policy: the spec's access, each statement time-bound. `json` is
+   * the text the policy resource carries and the seal covers: front ends write it as is, so what
+   * they deploy is byte for byte what was sealed.
+   */
+  policy: { name: string; document: PolicyDocument; json: string };
   credential: RenderedCredential;
   /** One-time EventBridge Scheduler reminder before the recertification date. */
   reminder?: { name: string; at: string; snsTopicArn: string; message: string };
@@ -167,20 +173,22 @@ export function renderIdentity(spec: GovernedIdentitySpec, config: GateConfig = 
   };
   if (!isUser) {
     principal.assumeRolePolicy = renderTrust(spec.trust as TrustSpec);
+    principal.assumeRolePolicyJson = JSON.stringify(principal.assumeRolePolicy);
     principal.maxSessionDuration = durationSeconds((cred as { maxSessionDuration: string }).maxSessionDuration);
   }
-  const policy = { name: policyName(spec), document: doc(statements) };
-  // The documents go to the seal as their JSON text (what the resources carry, and lossless for
-  // these plain string documents): identities sharing a document have it normalized once.
+  const document = doc(statements);
+  const policy = { name: policyName(spec), document, json: JSON.stringify(document) };
+  // The documents go to the seal as the JSON text the resources carry: identities sharing a
+  // document have it normalized once.
   tags[TAG.seal] = computeSeal({
     principalType: principal.type,
     name: principal.name,
     path: principal.path,
     tags,
-    trustPolicy: principal.assumeRolePolicy ? JSON.stringify(principal.assumeRolePolicy) : null,
+    trustPolicy: principal.assumeRolePolicyJson ?? null,
     permissionsBoundary: principal.permissionsBoundary,
     maxSessionDuration: principal.maxSessionDuration ?? null,
-    policies: [JSON.stringify(policy.document)],
+    policies: [policy.json],
   });
   const rendered: RenderedIdentity = { governedBy, principal, policy, credential, accessExpiresAt: expiresAt };
   if (spec.recertificationReminder) {

@@ -28,6 +28,8 @@ describe("GovernedIdentity: what it synthesizes, for every credential and trust 
     expect(principal.tags).toEqual(p.tags);
     expect((principal.tags as Record<string, string>)[TAG.seal]).toMatch(/^v1:[\w-]{43}$/);
     if (p.type === "role") {
+      // Byte for byte the text the renderer sealed.
+      expect(principal.assume_role_policy).toBe(p.assumeRolePolicyJson);
       expect(JSON.parse(principal.assume_role_policy as string)).toEqual(p.assumeRolePolicy);
       expect(principal.max_session_duration).toBe(3600);
     } else {
@@ -37,6 +39,7 @@ describe("GovernedIdentity: what it synthesizes, for every credential and trust 
     const principalId = Object.keys(blocks(tf, `aws_iam_${p.type}`)).find((k) => k.startsWith(id(name)));
     expect(policy[p.type]).toBe(`\${aws_iam_${p.type}.${principalId}.name}`);
     expect(policy.name).toBe(`${name}-access`);
+    expect(policy.policy).toBe(rendered.policy.json);
     const doc = JSON.parse(policy.policy as string);
     expect(doc).toEqual(rendered.policy.document);
     for (const st of doc.Statement) expect(st.Condition.DateLessThan["aws:CurrentTime"]).toBe(rendered.accessExpiresAt);

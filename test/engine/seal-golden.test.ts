@@ -48,6 +48,30 @@ describe("seal v1 is stable", () => {
   });
 });
 
+describe("the rendered JSON texts", () => {
+  it("are the documents' JSON, and the seal covers exactly them", () => {
+    const clock = fixedClock("2026-06-01T00:00:00Z");
+    for (const input of specsOfEveryKind()) {
+      const r = renderIdentity(parseSpec(input, { clock }));
+      const p = r.principal;
+      expect(r.policy.json).toBe(JSON.stringify(r.policy.document));
+      expect(p.assumeRolePolicyJson).toBe(p.type === "role" ? JSON.stringify(p.assumeRolePolicy) : undefined);
+      // The same seal from the objects: the texts are not a second source of truth.
+      const fromObjects = computeSeal({
+        principalType: p.type,
+        name: p.name,
+        path: p.path,
+        tags: p.tags,
+        trustPolicy: p.assumeRolePolicy ?? null,
+        permissionsBoundary: p.permissionsBoundary,
+        maxSessionDuration: p.maxSessionDuration ?? null,
+        policies: [r.policy.document],
+      });
+      expect(fromObjects).toBe(p.tags["nhi:seal"]);
+    }
+  });
+});
+
 describe("seal payload fast paths", () => {
   it("write tags exactly as canonicalJson does, whatever the keys", () => {
     const key = fc.oneof(fc.string(), fc.constantFrom("0", "9", "10", "007", "4294967296", "nhi:owner", "__proto__", "constructor"), fc.nat().map(String));

@@ -71,7 +71,7 @@ describe("GovernedIdentity (Pulumi) for every configuration", () => {
     test("the inline policy is the rendered, time-bound document on the principal's name", async () => {
       const b = await build("gi", args);
       const policy = one(b, p.type === "role" ? T.rolePolicy : T.userPolicy);
-      expect(policy.props).toEqual({ name: `${spec.name}-access`, [p.type]: spec.name, policy: JSON.stringify(rendered.policy.document) });
+      expect(policy.props).toEqual({ name: `${spec.name}-access`, [p.type]: spec.name, policy: rendered.policy.json });
       const doc = JSON.parse(policy.props.policy as string);
       const expiry = spec.emergency ? `${spec.emergency.expires}T00:00:00Z` : `${inDays(97)}T00:00:00Z`;
       for (const s of doc.Statement) expect(s.Condition.DateLessThan["aws:CurrentTime"]).toBe(expiry);
