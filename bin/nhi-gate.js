@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 "use strict";
 // nhi-gate: the built CLI (dist/, from `npm run build` / prepare), or the TypeScript sources
-// when dist/ is missing (development checkout). Any error becomes exit 2 with one line.
+// when dist/ is missing or older than them (development checkout). Any error becomes exit 2
+// with one line.
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -24,14 +25,42 @@ process.stdout.on("error", (e) => {
   fatal(e);
 });
 
+/** The newest modification time of the TypeScript sources under dir (0 when there are none). */
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Whether to run dist/: it exists, and it is not older than the sources beside it. An installed
+ * package ships no src/, so only a development checkout pays for the check (a few ms): there,
+ * dist/ is built by `npm ci` and goes stale on the next edit or `git pull`, and a stale build
+ * would silently gate with old rules. NHI_GATE_FROM_SOURCE=1 always runs the sources.
+ */
+function useBuilt(built, src) {
+  if (process.env.NHI_GATE_FROM_SOURCE === "1") return false;
+  let builtAt;
+  try {
+    builtAt = fs.statSync(built).mtimeMs;
+  } catch {
+    return false;
+  }
+  return !fs.existsSync(src) || newestSource(src) <= builtAt;
+}
+
 try {
-  const built = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
+  const root = path.join(__dirname, "..");
+  const built = path.join(root, "dist", "src", "cli", "main.js");
   let cli;
-  // NHI_GATE_FROM_SOURCE=1 runs the TypeScript sources even when dist/ exists (tests: a stale build must not be what they test).
-  if (process.env.NHI_GATE_FROM_SOURCE !== "1" && fs.existsSync(built)) cli = require(built);
+  if (useBuilt(built, path.join(root, "src"))) cli = require(built);
   else {
-    require(path.join(__dirname, "..", "scripts", "register-ts.js"));
-    cli = require(path.join(__dirname, "..", "src", "cli", "main.ts"));
+    require(path.join(root, "scripts", "register-ts.js"));
+    cli = require(path.join(root, "src", "cli", "main.ts"));
   }
   cli.main(process.argv.slice(2)).then(
     (code) => {

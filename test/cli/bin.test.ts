@@ -87,3 +87,58 @@ describe("nhi-gate bin: results", () => {
     expect(fs.readFileSync(target, "utf8")).toBe("keep");
   });
 });
+
+describe("nhi-gate bin: which CLI it runs", () => {
+  // A layout like the package's, with stand-ins that say which one ran.
+  const pkg = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-bin-layout-"));
+  const put = (rel: string, text: string) => {
+    const p = path.join(pkg, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  const layoutBin = put("bin/nhi-gate.js", fs.readFileSync(bin, "utf8"));
+  const built = put("dist/src/cli/main.js", 'exports.main = async () => { process.stdout.write("built\\n"); return 0; };\n');
+  const source = put("src/cli/main.ts", 'exports.main = async () => { process.stdout.write("source\\n"); return 0; };\n');
+  put("scripts/register-ts.js", 'require.extensions[".ts"] = (m, f) => m._compile(require("fs").readFileSync(f, "utf8"), f);\n');
+  const at = (file: string, seconds: number) => fs.utimesSync(file, seconds, seconds);
+  const run = (env: Record<string, string> = {}) => {
+    const e: Record<string, string | undefined> = { ...process.env, ...env };
+    if (!("NHI_GATE_FROM_SOURCE" in env)) delete e.NHI_GATE_FROM_SOURCE;
+    return spawnSync(process.execPath, [layoutBin], { encoding: "utf8", env: e }).stdout.trim();
+  };
+
+  it("runs dist/ when it is at least as new as every source", () => {
+    at(source, 1_000_000);
+    at(built, 2_000_000);
+    expect(run()).toBe("built");
+  });
+
+  it("runs the sources when one of them is newer than dist/ (an edit or a pull after the last build)", () => {
+    at(built, 2_000_000);
+    at(source, 3_000_000);
+    expect(run()).toBe("source");
+  });
+
+  it("runs the sources when there is no dist/, or when NHI_GATE_FROM_SOURCE=1", () => {
+    at(source, 1_000_000);
+    at(built, 2_000_000);
+    expect(run({ NHI_GATE_FROM_SOURCE: "1" })).toBe("source");
+    fs.renameSync(built, `${built}.off`);
+    try {
+      expect(run()).toBe("source");
+    } finally {
+      fs.renameSync(`${built}.off`, built);
+    }
+  });
+
+  it("runs dist/ in an installed package, which ships no sources", () => {
+    at(built, 2_000_000);
+    fs.renameSync(path.join(pkg, "src"), path.join(pkg, "src.off"));
+    try {
+      expect(run()).toBe("built");
+    } finally {
+      fs.renameSync(path.join(pkg, "src.off"), path.join(pkg, "src"));
+    }
+  });
+});
