@@ -7,6 +7,8 @@ module.exports = {
     "^.+\\.tsx?$": ["ts-jest", { diagnostics: false }],
   },
   setupFiles: ["<rootDir>/test/setup.ts"],
+  // Rebuilds the policy pack when its compiled JS is older than the sources (scripts/ensure-pack.js).
+  globalSetup: "<rootDir>/test/global-setup.js",
   testTimeout: 60000,
   maxWorkers: 2,
 };
