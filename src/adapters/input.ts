@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import * as fs from "node:fs";
 import { z } from "zod";
 import { ChunkSource, DROP, parseJsonChunks, Prune } from "./json-stream";
@@ -58,7 +59,42 @@ function describeFsError(name: string, e: NodeJS.ErrnoException): InputError {
   }
 }
 
-/** Decode bytes: UTF-8 (with or without BOM), UTF-16 LE/BE with a BOM, or UTF-16 LE without one. */
+/**
+ * Byte offset of the first byte that does not begin a well-formed UTF-8 sequence (overlong
+ * forms, surrogates and code points above U+10FFFF included), or -1 when all of `buf` is
+ * well-formed. `isUtf8` answers the question fast; this finds where, for the message.
+ */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= buf.length) return i; // not a lead byte, or the sequence is cut off
+    const b1 = buf[i + 1];
+    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return i;
+    for (let k = 1; k <= n; k++) if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** The input error for bytes that are not UTF-8, at `offset` in the file. */
+export const notUtf8 = (name: string, offset: number) =>
+  new InputError(`${name}: not valid UTF-8 at byte offset ${offset}; Terraform, CDKTF and Pulumi write UTF-8 (or UTF-16 with a byte-order mark): the file is corrupt or was re-encoded`);
+
+/** Throw unless `body` (which starts at `offset` in the file) is well-formed UTF-8. */
+function checkUtf8(body: Buffer, name: string, offset: number): void {
+  if (!isUtf8(body)) throw notUtf8(name, offset + firstInvalidUtf8(body));
+}
+
+/**
+ * Decode bytes: UTF-8 (with or without BOM), UTF-16 LE/BE with a BOM, or UTF-16 LE without one.
+ * Malformed UTF-8 is an input error: decoding would turn it into U+FFFD silently, and a mangled
+ * key (`resource_changes`, `type`) must not quietly change what the gate reads.
+ */
 export function decode(buf: Buffer, name: string): Omit<TextInput, "name" | "bytes"> {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString("utf16le"), encoding: "utf16le", offset: 2 };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
@@ -67,9 +103,13 @@ export function decode(buf: Buffer, name: string): Omit<TextInput, "name" | "byt
     body.swap16();
     return { text: body.toString("utf16le"), encoding: "utf16be", offset: 2 };
   }
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { text: buf.subarray(3).toString("utf8"), encoding: "utf8-bom", offset: 3 };
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    checkUtf8(buf.subarray(3), name, 3);
+    return { text: buf.subarray(3).toString("utf8"), encoding: "utf8-bom", offset: 3 };
+  }
   // UTF-16 LE without a BOM: JSON starts with an ASCII character followed by a zero byte.
   if (buf.length >= 4 && buf[0] !== 0 && buf[1] === 0 && buf[3] === 0) return { text: buf.toString("utf16le"), encoding: "utf16le", offset: 0 };
+  checkUtf8(buf, name, 0);
   return { text: buf.toString("utf8"), encoding: "utf8", offset: 0 };
 }
 

@@ -1,4 +1,5 @@
-import { InputError, MAX_DEPTH } from "./input";
+import { isUtf8 } from "node:buffer";
+import { firstInvalidUtf8, InputError, MAX_DEPTH, notUtf8 } from "./input";
 
 /**
  * A streaming JSON parser for inputs too big for one string (V8 caps strings near 512 MiB):
@@ -392,8 +393,44 @@ function transcoder(source: ChunkSource, name: string): Transcoded {
     }
     return done ? null : source();
   };
-  if (!le && !be && !le16) return { next: pull, fileOffset: (p) => bom + p, empty, encoding: bom ? "utf8-bom" : "utf8", bom };
+  if (!le && !be && !le16) return { next: utf8Checked(pull, name, bom), fileOffset: (p) => bom + p, empty, encoding: bom ? "utf8-bom" : "utf8", bom };
   return { ...utf16Transcoder(pull, name, bom, be), empty, encoding: be ? "utf16be" : "utf16le", bom };
+}
+
+/** How many bytes at the end of `b` begin a UTF-8 sequence that the next chunk completes (0-3). */
+function incompleteTail(b: Buffer): number {
+  for (let k = 1; k <= 3 && k <= b.length; k++) {
+    const c = b[b.length - k];
+    if (c < 0x80) return 0;
+    if (c >= 0xc0) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return need > k ? k : 0;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Pass UTF-8 chunks through unchanged, checking that they are well-formed as the fast path does
+ * (decode in input.ts): a sequence split across chunks is checked when its end arrives.
+ */
+function utf8Checked(pull: () => Buffer | null, name: string, bom: number): () => Buffer | null {
+  let carry: Buffer | undefined;
+  let at = 0; // stream offset of the first byte not yet checked
+  return () => {
+    const chunk = pull();
+    if (chunk === null) {
+      if (carry) throw notUtf8(name, bom + at);
+      return null;
+    }
+    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const checked = data.length - incompleteTail(data);
+    const head = data.subarray(0, checked);
+    if (!isUtf8(head)) throw notUtf8(name, bom + at + firstInvalidUtf8(head));
+    carry = checked < data.length ? Buffer.from(data.subarray(checked)) : undefined;
+    at += checked;
+    return chunk;
+  };
 }
 
 interface Transcoded {

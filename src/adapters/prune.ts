@@ -10,8 +10,10 @@ import { isAnyChange } from "./terraform-plan";
  * pulumi-export.ts for `inventory`), and pruned input gives the same model and the same input
  * errors as the whole value (test/adapters/json-stream.test.ts compares both on every corpus plan):
  *
- * - top-level keys no adapter reads are skipped without being built; `planned_values` keeps its
- *   key (its presence says "plan") with `null` in place. A Pulumi stack export has none of them.
+ * - top-level keys no adapter reads are skipped without being built. A Pulumi stack export has
+ *   none of them.
+ * - `planned_values` keeps only its module tree and, of each resource, address, mode, type and
+ *   name (the plan adapter checks that every planned identity is listed in `resource_changes`).
  * - a `resource_changes[i]` of a type the catalog does not know (or a data source) that passes the
  *   adapter's light check is reduced to what that check reads; anything odd is left whole, so
  *   zod still names the problem.
@@ -21,13 +23,9 @@ import { isAnyChange } from "./terraform-plan";
  * Pruning only applies on the streaming path (files above `streamAbove`); the fast path keeps
  * the whole value.
  */
-const SKIPPED_TOP_LEVEL: Record<string, "drop" | "null"> = {
-  planned_values: "null",
-  resource_drift: "drop",
-  relevant_attributes: "drop",
-  output_changes: "drop",
-  checks: "drop",
-};
+const SKIPPED_TOP_LEVEL = new Set(["resource_drift", "relevant_attributes", "output_changes", "checks"]);
+
+const PLANNED_KEEP = new Set(["address", "mode", "type", "name"]);
 
 const skipsEnrichment = (type: unknown, mode: unknown) => typeof type === "string" && (!catalogByTerraformType(type) || mode === "data");
 
@@ -37,20 +35,22 @@ function pick(raw: Record<string, unknown>, keys: string[]): Record<string, unkn
   return out;
 }
 
-/** `values.root_module(.child_modules.N)*.resources.I`, from index `from` of the path. */
-function isModuleResource(path: readonly PathKey[], from: number): boolean {
-  const n = path.length;
-  if (n < from + 4 || path[from] !== "values" || path[from + 1] !== "root_module" || path[n - 2] !== "resources" || typeof path[n - 1] !== "number") return false;
+/** `<head>.root_module(.child_modules.N)*.resources.I` (head `values` by default), from index `from` of the path, over its first n keys. */
+function isModuleResource(path: readonly PathKey[], from: number, head = "values", n = path.length): boolean {
+  if (n < from + 4 || path[from] !== head || path[from + 1] !== "root_module" || path[n - 2] !== "resources" || typeof path[n - 1] !== "number") return false;
   for (let k = from + 2; k < n - 2; k += 2) if (path[k] !== "child_modules" || typeof path[k + 1] !== "number") return false;
   return (n - from - 4) % 2 === 0;
 }
 
 export const terraformPrune: Prune = {
   skip(path) {
-    if (path.length !== 1) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(SKIPPED_TOP_LEVEL, path[0])) return undefined;
-    const rule = SKIPPED_TOP_LEVEL[path[0] as string];
-    return rule === "drop" ? DROP : { value: null };
+    if (path[0] === "planned_values") {
+      if (path.length === 2) return path[1] === "root_module" ? undefined : DROP;
+      // A planned resource's member: only what the listed-in-resource_changes check reads.
+      const key = path[path.length - 1];
+      return isModuleResource(path, 0, "planned_values", path.length - 1) && !PLANNED_KEEP.has(key as string) ? DROP : undefined;
+    }
+    return path.length === 1 && SKIPPED_TOP_LEVEL.has(path[0] as string) ? DROP : undefined;
   },
   done(path, value) {
     if (!isRecord(value)) return value;

@@ -3,7 +3,7 @@ import { catalogByTerraformType } from "../catalog";
 import { ChangeAction, EvaluationInput, IdentityResource } from "../engine/model";
 import { checkDepth, isResourceRef, sensitivePathsOf, truePaths } from "./common";
 import { InputError, isRecord, MAX_DEPTH, setOwn, validate } from "./input";
-import { stateModuleResources } from "./terraform-state";
+import { stateModuleResources, walkModuleResources } from "./terraform-state";
 
 /** Plan / state JSON format majors this gate understands (0.x and 1.x; 1.x minors are compatible by Terraform's promise). */
 export const SUPPORTED_FORMAT_MAJORS = [0, 1];
@@ -235,6 +235,25 @@ function resolveRefs(resources: IdentityResource[]): void {
   }
 }
 
+/**
+ * Terraform lists every resource of `planned_values` in `resource_changes` too (unchanged ones as
+ * "no-op"). An identity resource that is planned but not listed means the file was corrupted or
+ * edited (a mangled `resource_changes` key or `type` would hide the identity from the gate), so
+ * it is an input error, never a pass. A `null` planned_values has nothing to compare.
+ */
+function checkPlannedAreListed(planned: unknown, listed: Set<string>, name: string): void {
+  if (planned === undefined || planned === null) return;
+  if (!isRecord(planned)) throw new InputError(`${name}: planned_values: expected an object`);
+  walkModuleResources(planned.root_module, name, "planned_values.root_module", (raw, field) => {
+    if (typeof raw.type !== "string" || raw.mode === "data" || !catalogByTerraformType(raw.type)) return;
+    if (typeof raw.address !== "string") throw new InputError(`${name}: ${field}.address: expected the resource address, a string`);
+    if (listed.has(raw.address)) return;
+    throw new InputError(
+      `${name}: ${field}: ${raw.address} (${raw.type}) is planned, but resource_changes does not list it; Terraform lists every planned resource there (unchanged ones as no-op), so the file is corrupt or edited: regenerate it with terraform show -json`,
+    );
+  });
+}
+
 /** `terraform show -json <planfile>` to the engine model: the catalog's resources, judged on their changes. */
 export function planToInput(value: unknown, name: string): EvaluationInput {
   if (isRecord(value) && isRecord(value.values) && !("resource_changes" in value) && !("planned_values" in value)) {
@@ -251,6 +270,8 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   const config = isRecord(plan.configuration) ? indexModule(plan.configuration.root_module, name, "configuration.root_module", 0) : undefined;
   const resources: IdentityResource[] = [];
   const seen = new Set<string>();
+  /** Addresses of the identity resources resource_changes lists (deposed objects under their instance address). */
+  const listed = new Set<string>();
   (plan.resource_changes ?? []).forEach((raw, i) => {
     const field = `resource_changes.${i}`;
     // Fast path for the many non-identity resources: a hand check (no copy); zod names the problem when it fails.
@@ -270,6 +291,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     const address = rc.deposed ? `${rc.address} (deposed ${rc.deposed})` : rc.address;
     if (seen.has(address)) throw new InputError(`${name}: ${field}: resource address ${address} appears twice`);
     seen.add(address);
+    listed.add(rc.address);
     const typeAt = rc.address.lastIndexOf(`.${rc.type}.`);
     const moduleAddress = rc.module_address ?? (rc.address.startsWith("module.") && typeAt > 0 ? rc.address.slice(0, typeAt) : undefined);
     const localAddress = moduleAddress ? rc.address.slice(moduleAddress.length + 1) : rc.address;
@@ -312,6 +334,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     }
     resources.push(r);
   });
+  checkPlannedAreListed(plan.planned_values, listed, name);
   // Identities in the prior state that the plan does not list: context for linking (older plans).
   if (isRecord(plan.prior_state) && isRecord(plan.prior_state.values)) {
     for (const r of stateModuleResources(plan.prior_state.values.root_module, name, "prior_state.values.root_module", "terraform-plan")) {

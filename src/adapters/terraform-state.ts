@@ -35,36 +35,47 @@ const StateSchema = z.looseObject({
 });
 
 /**
- * Walk a `values` module tree (root_module, child_modules recursively) and turn the catalog's
- * resources into the model, all as "no-op" (they exist; nothing changes).
+ * Visit every resource of a `values` module tree (root_module, child_modules recursively), as a
+ * record with the field path it was found at. Shapes are checked; a non-object resource is an
+ * input error naming the field.
  */
-export function stateModuleResources(root: unknown, name: string, fieldPrefix: string, source: "terraform-state" | "terraform-plan"): IdentityResource[] {
-  const out: IdentityResource[] = [];
+export function walkModuleResources(root: unknown, name: string, fieldPrefix: string, visit: (raw: Record<string, unknown>, field: string, module: StateModule) => void): void {
   const walk = (mod: unknown, field: string, depth: number) => {
     if (depth > MAX_DEPTH) throw new InputError(`${name}: ${field}: modules nested deeper than ${MAX_DEPTH} levels`);
     const m = validate(ModuleShape, mod, name, `a Terraform module in ${field}`);
     (m.resources ?? []).forEach((raw, i) => {
       if (!isRecord(raw)) throw new InputError(`${name}: ${field}.resources.${i}: expected an object`);
-      const entry = typeof raw.type === "string" ? catalogByTerraformType(raw.type) : undefined;
-      if (!entry || raw.mode === "data") return;
-      const r = validate(StateResourceSchema, raw, name, `a Terraform resource in ${field}.resources.${i}`);
-      const where = `${name}: ${r.address}`;
-      const props = r.values ?? {};
-      checkDepth(props, where);
-      out.push({
-        address: r.deposed_key ? `${r.address} (deposed ${r.deposed_key})` : r.address,
-        nativeType: r.type,
-        entry,
-        action: "no-op",
-        props,
-        unknownPaths: [],
-        sensitivePaths: sensitivePathsOf(entry, truePaths(r.sensitive_values, where)),
-        origin: { source, file: name, ...(m.address ? { module: { address: m.address } } : {}) },
-      });
+      visit(raw, `${field}.resources.${i}`, m);
     });
     (m.child_modules ?? []).forEach((c, i) => walk(c, `${field}.child_modules.${i}`, depth + 1));
   };
   if (root !== undefined) walk(root, fieldPrefix, 0);
+}
+
+/**
+ * Walk a `values` module tree (root_module, child_modules recursively) and turn the catalog's
+ * resources into the model, all as "no-op" (they exist; nothing changes).
+ */
+export function stateModuleResources(root: unknown, name: string, fieldPrefix: string, source: "terraform-state" | "terraform-plan"): IdentityResource[] {
+  const out: IdentityResource[] = [];
+  walkModuleResources(root, name, fieldPrefix, (raw, field, m) => {
+    const entry = typeof raw.type === "string" ? catalogByTerraformType(raw.type) : undefined;
+    if (!entry || raw.mode === "data") return;
+    const r = validate(StateResourceSchema, raw, name, `a Terraform resource in ${field}`);
+    const where = `${name}: ${r.address}`;
+    const props = r.values ?? {};
+    checkDepth(props, where);
+    out.push({
+      address: r.deposed_key ? `${r.address} (deposed ${r.deposed_key})` : r.address,
+      nativeType: r.type,
+      entry,
+      action: "no-op",
+      props,
+      unknownPaths: [],
+      sensitivePaths: sensitivePathsOf(entry, truePaths(r.sensitive_values, where)),
+      origin: { source, file: name, ...(m.address ? { module: { address: m.address } } : {}) },
+    });
+  });
   return out;
 }
 

@@ -235,6 +235,26 @@ describe("readJson: the streaming path with terraformPrune reads plans and state
     if (JSON.stringify(fast.value).includes('"aws_s3_bucket"')) expect(JSON.stringify(slow.value).length).toBeLessThan(JSON.stringify(fast.value).length);
   });
 
+  it("keeps what the planned-identity check reads: a planned identity missing from resource_changes is the same error on both paths", () => {
+    const values = { name: "app", assume_role_policy: "{}", tags: { big: "x".repeat(1000) } };
+    const role = { address: "module.m.aws_iam_role.app", mode: "managed", type: "aws_iam_role", name: "app", provider_name: "registry.terraform.io/hashicorp/aws", values, sensitive_values: {} };
+    const planned = { outputs: { o: { value: "x".repeat(1000) } }, root_module: { resources: [], child_modules: [{ address: "module.m", resources: [role] }] } };
+    const outcome = (file: string, o: { streamAbove?: number; prune?: Prune }) => {
+      try {
+        const { value: v, input } = readJson(file, o);
+        return planToInput(v, input.name);
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    const missing = write(JSON.stringify({ format_version: "1.2", planned_values: planned, resource_changes: [] }));
+    expect(outcome(missing, { streamAbove: 0, prune: terraformPrune })).toEqual(outcome(missing, {}));
+    expect(outcome(missing, {})).toMatch(/^error: .*planned_values\.root_module\.child_modules\.0\.resources\.0: module\.m\.aws_iam_role\.app \(aws_iam_role\) is planned, but resource_changes does not list it/);
+    // Pruned: outputs and the resource's values are not built.
+    const pruned = readJson(missing, { streamAbove: 0, prune: terraformPrune }).value as { planned_values: unknown };
+    expect(pruned.planned_values).toEqual({ root_module: { resources: [], child_modules: [{ address: "module.m", resources: [{ address: role.address, mode: "managed", type: "aws_iam_role", name: "app" }] }] } });
+  });
+
   it("gives the same input errors for malformed entries (mutated corpus plans)", () => {
     const plans = files.filter((f) => /plan|governed/.test(path.basename(f))).map((f) => readJson(f).value as Record<string, unknown>);
     const junk = fc.constantFrom<unknown>(null, 1, "", "x", [], {}, ["create"], ["bogus"], { actions: [] }, "data", "aws_iam_role", "aws_s3_bucket");

@@ -139,6 +139,48 @@ describe("format versions", () => {
   });
 });
 
+describe("planned_values and resource_changes agree", () => {
+  // Terraform lists every planned resource in resource_changes (unchanged ones as no-op).
+  const planned = (resources: Record<string, unknown>[], childModules: Record<string, unknown>[] = []) => ({ root_module: { resources, ...(childModules.length ? { child_modules: childModules } : {}) } });
+  const roleValues = { address: "aws_iam_role.app", mode: "managed", type: "aws_iam_role", name: "app", provider_name: "registry.terraform.io/hashicorp/aws", schema_version: 0, values: ROLE_AFTER, sensitive_values: {} };
+  const roleChange = change({ address: "aws_iam_role.app", type: "aws_iam_role", after: ROLE_AFTER });
+  const notListed = (field: string, address: string, type: string) =>
+    `plan.json: ${field}: ${address} (${type}) is planned, but resource_changes does not list it; Terraform lists every planned resource there (unchanged ones as no-op), so the file is corrupt or edited: regenerate it with terraform show -json`;
+
+  it("a planned identity that resource_changes lists is read as usual", () => {
+    expect(one(plan([roleChange], {}, "1.2", { planned_values: planned([roleValues]) })).address).toBe("aws_iam_role.app");
+  });
+
+  it("a planned identity missing from resource_changes is an input error naming the field", () => {
+    expect(() => model(plan([], {}, "1.2", { planned_values: planned([roleValues]) }))).toThrow(new InputError(notListed("planned_values.root_module.resources.0", "aws_iam_role.app", "aws_iam_role")));
+    const inModule = { ...roleValues, address: "module.m.aws_iam_role.app" };
+    expect(() => model(plan([roleChange], {}, "1.2", { planned_values: planned([roleValues], [{ address: "module.m", resources: [inModule] }]) }))).toThrow(
+      new InputError(notListed("planned_values.root_module.child_modules.0.resources.0", "module.m.aws_iam_role.app", "aws_iam_role")),
+    );
+  });
+
+  it("a mangled resource_changes key or type does not hide the identity (byte flips found by the fuzz test)", () => {
+    const good = plan([roleChange], {}, "1.2", { planned_values: planned([roleValues]) });
+    const { resource_changes, ...rest } = good;
+    expect(() => model({ ...rest, "\uFFFDesource_changes": resource_changes })).toThrow(notListed("planned_values.root_module.resources.0", "aws_iam_role.app", "aws_iam_role"));
+    const mangledType = change({ address: "aws_iam_role.app", type: "aws_iam_rolf", after: ROLE_AFTER });
+    expect(() => model({ ...good, resource_changes: [mangledType] })).toThrow(notListed("planned_values.root_module.resources.0", "aws_iam_role.app", "aws_iam_role"));
+  });
+
+  it("planned resources outside the catalog and data sources need no entry; a null planned_values has nothing to compare", () => {
+    const bucket = { address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", values: {} };
+    const policyDoc = { address: "data.aws_iam_role.r", mode: "data", type: "aws_iam_role", name: "r", values: {} };
+    expect(model(plan([roleChange], {}, "1.2", { planned_values: planned([roleValues, bucket, policyDoc]) })).resources).toHaveLength(1);
+    expect(model(plan([roleChange], {}, "1.2", { planned_values: null })).resources).toHaveLength(1);
+  });
+
+  it("a planned_values that is not an object, or a planned resource with no address, is an input error", () => {
+    expect(() => model(plan([roleChange], {}, "1.2", { planned_values: [] }))).toThrow(new InputError("plan.json: planned_values: expected an object"));
+    const { address: _address, ...noAddress } = roleValues;
+    expect(() => model(plan([roleChange], {}, "1.2", { planned_values: planned([noAddress]) }))).toThrow(new InputError("plan.json: planned_values.root_module.resources.0.address: expected the resource address, a string"));
+  });
+});
+
 describe("configuration references and modules", () => {
   it("qualifies references inside (nested) modules and keeps the outermost source with the chain", () => {
     const p = plan(
