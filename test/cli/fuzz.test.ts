@@ -13,7 +13,8 @@ import { evaluate } from "../../src/engine/evaluate";
  * mutated real plans never crash the gate, and it exits 0 only when the input is a valid plan
  * that the engine, asked directly, finds compliant.
  */
-const SEED = 20260601;
+// `NHI_FUZZ_SEED=<n> npm run fuzz` explores other inputs; a failure prints the seed and path to replay it.
+const SEED = Number(process.env.NHI_FUZZ_SEED ?? 20260601);
 const RUNS = Number(process.env.NHI_FUZZ_RUNS ?? 40);
 const NOW = "2026-06-01";
 const CORPUS = path.resolve(__dirname, "../../../shared/corpus/terraform-plans");
