@@ -10,6 +10,8 @@
  * plus 1% hand-written roles that produce findings). For each size: the time to read and
  * JSON.parse the file (the floor), the gate's time in-process (read, validate, model,
  * evaluate, redact, JSON report) and its wall time as a process, and peak RSS of each.
+ * The last column is a reference: the parse plus the least a seal-verifying gate must do (parse
+ * two policies per sealed role, hash one payload), to show what the 1.5x budget leaves.
  * Cold start: the bin on a one-resource plan next to `node -e 0`. Targets (issue 3): gate at
  * most 1.5x the parse floor, linear growth from 10k to 100k, cold start at most 5x node -e 0.
  * Then the other benchmarks under bench/ (CDKTF synth, Pulumi components), unless --only gate.
@@ -113,6 +115,29 @@ const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, n: v.resource_changes.length }));`;
 
+/*
+ * A reference, not a gate: read + JSON.parse, then the least any gate that verifies seals must
+ * do per sealed role: parse its trust policy and its inline policy (joined by role name, as the
+ * generated plan writes it) and hash one payload. No plan-shape validation, normalization,
+ * links, rules or report. It shows how much of the 1.5x budget the seal check alone takes.
+ */
+const SEAL_FLOOR = `
+const fs = require("fs"); const crypto = require("crypto"); const t0 = process.hrtime.bigint();
+const v = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const policies = new Map();
+for (const r of v.resource_changes) if (r.type === "aws_iam_role_policy") policies.set(r.change.after.role, r.change.after.policy);
+let sealed = 0; let equal = 0;
+for (const r of v.resource_changes) {
+  const a = r.type === "aws_iam_role" ? r.change.after : null;
+  if (!a || !a.tags || !a.tags["nhi:seal"]) continue;
+  const payload = JSON.stringify([a.name, a.path, a.tags, JSON.parse(a.assume_role_policy), JSON.parse(policies.get(a.name) || "{}")]);
+  // The comparison keeps the hash from being optimized away (the payload is not seal v1's).
+  if (crypto.createHash("sha256").update(payload).digest("base64url") === a.tags["nhi:seal"]) equal++;
+  sealed++;
+}
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+console.log(JSON.stringify({ ms, sealed, equal }));`;
+
 const GATE = `
 const path = require("path");
 const { main } = require(path.join(${JSON.stringify(dist)}, "cli", "main.js"));
@@ -137,8 +162,8 @@ function benchGate() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-bench-"));
   console.log(`nhi-gate benchmark (node ${process.version}, ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? "?"}; median of ${runs} runs; compiled JS in bench/out/)`);
   console.log("");
-  console.log("| resources | identities | file | read+JSON.parse | gate (in-process) | ratio | gate process (wall) | peak RSS parse | peak RSS gate | exit |");
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| resources | identities | file | read+JSON.parse | gate (in-process) | ratio | gate process (wall) | peak RSS parse | peak RSS gate | exit | floor + bare seal check |");
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const rows = [];
   for (const n of sizes) {
     const file = path.join(tmp, `plan-${n}.json`);
@@ -147,16 +172,18 @@ function benchGate() {
     const parse = [];
     const gate = [];
     const procs = [];
+    const sealFloor = [];
     for (let i = 0; i < runs; i++) {
       parse.push(child(PARSE, [file]));
+      sealFloor.push(child(SEAL_FLOOR, [file]).ms);
       gate.push(child(GATE, [file, path.join(tmp, "report.json")]));
       procs.push(wall([launcher, "plan", file, "--now", "2026-06-01", "--format", "json", "--output", path.join(tmp, "report2.json")]));
     }
     const p = median(parse.map((x) => x.ms));
     const g = median(gate.map((x) => x.ms));
-    const row = { n, identities, size, parseMs: p, gateMs: g, ratio: g / p, wallMs: median(procs.map((x) => x.ms)), parseRss: Math.max(...parse.map((x) => x.rssMb)), gateRss: Math.max(...gate.map((x) => x.rssMb)), code: gate[0].code };
+    const row = { n, identities, size, parseMs: p, gateMs: g, ratio: g / p, wallMs: median(procs.map((x) => x.ms)), parseRss: Math.max(...parse.map((x) => x.rssMb)), gateRss: Math.max(...gate.map((x) => x.rssMb)), code: gate[0].code, sealFloorMs: median(sealFloor) };
     rows.push(row);
-    console.log(`| ${n} | ${identities} | ${(size / 1048576).toFixed(1)} MB | ${fmt(row.parseMs)} | ${fmt(row.gateMs)} | ${row.ratio.toFixed(2)}x | ${fmt(row.wallMs)} | ${row.parseRss.toFixed(0)} MB | ${row.gateRss.toFixed(0)} MB | ${row.code} |`);
+    console.log(`| ${n} | ${identities} | ${(size / 1048576).toFixed(1)} MB | ${fmt(row.parseMs)} | ${fmt(row.gateMs)} | ${row.ratio.toFixed(2)}x | ${fmt(row.wallMs)} | ${row.parseRss.toFixed(0)} MB | ${row.gateRss.toFixed(0)} MB | ${row.code} | ${fmt(row.sealFloorMs)} (${(row.sealFloorMs / p).toFixed(2)}x) |`);
   }
   const r10 = rows.find((r) => r.n === 10000);
   const r100 = rows.find((r) => r.n === 100000);
