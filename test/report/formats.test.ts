@@ -1,7 +1,7 @@
 import type * as Sarif from "sarif";
 import { planToInput } from "../../src/adapters/terraform-plan";
 import { evaluate, ruleApplies } from "../../src/engine/evaluate";
-import { Report } from "../../src/engine/report";
+import { Finding, Report } from "../../src/engine/report";
 import { renderIdentity } from "../../src/render/aws";
 import { formatter } from "../../src/report";
 import { formatJson } from "../../src/report/json";
@@ -41,6 +41,20 @@ describe("text", () => {
   it("lists every exemption with its state: the audit trail", () => {
     expect(formatText(report, {})).toContain("exemptions\n  used     NHI-GOV-001 on aws_iam_role.hand|written: SEC-123, owner @acme/platform, until " + inDays(20) + "; 1 finding\n");
     expect(formatMarkdown(report, {})).toContain(`| used | NHI-GOV-001 | aws\\_iam\\_role.hand\\|written | SEC-123 | @\u200bacme/platform | - | ${inDays(20)} | 1 |`);
+  });
+
+  it("says once what several rules found alike on a resource, at the highest severity, keeping exempted findings apart", () => {
+    const base = report.findings[0];
+    const same = (ruleId: string, severity: Finding["severity"], extra: Partial<Finding> = {}): Finding => ({ ...base, ruleId, findingId: `${ruleId}[Unknown::assume_role_policy]`, severity, message: "cannot evaluate assume_role_policy: unknown until apply", exemptedBy: undefined, ...extra });
+    const findings = [same("NHI-GOV-009", "high"), same("NHI-GOV-010", "critical"), same("NHI-GOV-015", "high"), same("NHI-GOV-016", "high", { findingId: "NHI-GOV-016" })];
+    const r: Report = { ...report, findings: [...findings, same("NHI-GOV-017", "high", { exemptedBy: { ticket: "SEC-9", expires: inDays(5) } as Finding["exemptedBy"] })], exemptions: [] };
+    const lines = formatText(r, {}).split("\n").filter((l) => l.startsWith("  "));
+    expect(lines).toEqual([
+      "  CRITICAL NHI-GOV-009[Unknown::assume_role_policy], NHI-GOV-010[Unknown::assume_role_policy], NHI-GOV-015[Unknown::assume_role_policy], NHI-GOV-016  cannot evaluate assume_role_policy: unknown until apply",
+      `  exempt   NHI-GOV-017[Unknown::assume_role_policy]  cannot evaluate assume_role_policy: unknown until apply [exempted by SEC-9 until ${inDays(5)}]`,
+    ]);
+    const shared: Report = { ...r, findings: findings.slice(0, 3) };
+    expect(formatText(shared, {})).toContain("  CRITICAL NHI-GOV-009, NHI-GOV-010, NHI-GOV-015 [Unknown::assume_role_policy]  cannot evaluate assume_role_policy: unknown until apply\n");
   });
 
   it("strips control characters from input", () => {
