@@ -1,7 +1,7 @@
 import { ENGINE_FINDINGS, EngineFindingMeta } from "../rules/engine-findings";
 import { RULES } from "../rules/registry";
-import { Report } from "../engine/report";
-import { Severity } from "../spec/config";
+import { Finding, Report } from "../engine/report";
+import { Severity, severityRank } from "../spec/config";
 
 export interface RuleMeta extends EngineFindingMeta {
   appliesTo?: unknown;
@@ -40,3 +40,29 @@ export function summaryLine(report: Report): string {
   const sev = SEVERITY_ORDER.filter((k) => s.bySeverity[k]).map((k) => `${s.bySeverity[k]} ${k}`);
   return `${report.passed ? "PASS" : "FAIL"}: ${s.findings} finding${s.findings === 1 ? "" : "s"}${sev.length ? ` (${sev.join(", ")})` : ""}${s.exempted ? `, ${s.exempted} exempted` : ""} on ${s.resources} identity resource${s.resources === 1 ? "" : "s"} (${s.governed} governed, ${s.ungoverned} ungoverned, ${s.unverifiable} unverifiable); fails on ${report.failOn} and above; evaluated at ${report.evaluatedAt}`;
 }
+
+/**
+ * Findings of one resource that say the same thing (several rules that need a value the plan
+ * does not know, say), under the same exemption: one line, at the highest of their severities.
+ */
+export function sameMessage(findings: Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.exemptedBy ? `${f.exemptedBy.ticket}\u0000${f.exemptedBy.expires}` : ""}\u0000${f.message}`;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.values()];
+}
+
+/** `NHI-GOV-009, NHI-GOV-010 [Unknown::x]` when the findings share their key, else the ids in full. */
+export function findingIds(same: Finding[]): string {
+  if (same.length === 1) return same[0].findingId;
+  const key = (f: Finding) => f.findingId.slice(f.ruleId.length);
+  const k = key(same[0]);
+  return same.every((f) => key(f) === k) ? `${same.map((f) => f.ruleId).join(", ")}${k ? ` ${k}` : ""}` : same.map((f) => f.findingId).join(", ");
+}
+
+/** The finding of a sameMessage group whose severity is highest (the first of those). */
+export const mostSevere = (same: Finding[]): Finding => same.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));

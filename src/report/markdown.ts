@@ -1,4 +1,4 @@
-import { Formatter, groupByAddress, SEVERITY_ORDER, summaryLine } from "./context";
+import { findingIds, Formatter, groupByAddress, mostSevere, sameMessage, SEVERITY_ORDER, summaryLine } from "./context";
 
 /** Table cells: no pipes, no newlines, no HTML or mentions that a PR comment would render. */
 export function mdEscape(s: string): string {
@@ -29,7 +29,10 @@ export const formatMarkdown: Formatter = (report) => {
     out.push("");
     out.push("| Severity | Finding | Message |");
     out.push("| --- | --- | --- |");
-    for (const f of findings) out.push(`| ${f.exemptedBy ? `~~${f.severity}~~ exempted (${mdEscape(f.exemptedBy.ticket)})` : f.severity} | ${mdEscape(f.findingId)} | ${mdEscape(f.message)} |`);
+    for (const same of sameMessage(findings)) {
+      const f = mostSevere(same);
+      out.push(`| ${f.exemptedBy ? `~~${f.severity}~~ exempted (${mdEscape(f.exemptedBy.ticket)})` : f.severity} | ${mdEscape(findingIds(same))} | ${mdEscape(f.message)} |`);
+    }
     out.push("");
   }
   if (report.exemptions.length) {

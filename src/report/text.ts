@@ -1,35 +1,11 @@
-import { Formatter, groupByAddress, summaryLine } from "./context";
-import { Severity, severityRank } from "../spec/config";
-import { Finding } from "../engine/report";
+import { findingIds, Formatter, groupByAddress, mostSevere, sameMessage, summaryLine } from "./context";
+import { Severity } from "../spec/config";
 
 const ANSI = { red: "\x1b[31m", yellow: "\x1b[33m", blue: "\x1b[34m", dim: "\x1b[2m", bold: "\x1b[1m", green: "\x1b[32m", reset: "\x1b[0m" };
 const SEV_COLOR: Record<Severity, string> = { critical: ANSI.red + ANSI.bold, high: ANSI.red, medium: ANSI.yellow, low: ANSI.blue, info: ANSI.dim };
 
 /** Control characters from input (escape sequences) never reach the terminal. */
 const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
-
-/**
- * Findings of one resource that say the same thing (several rules that need a value the plan
- * does not know, say), under the same exemption: one line, at the highest of their severities.
- */
-function sameMessage(findings: Finding[]): Finding[][] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const key = `${f.exemptedBy ? `${f.exemptedBy.ticket}\u0000${f.exemptedBy.expires}` : ""}\u0000${f.message}`;
-    const g = groups.get(key);
-    if (g) g.push(f);
-    else groups.set(key, [f]);
-  }
-  return [...groups.values()];
-}
-
-/** `NHI-GOV-009, NHI-GOV-010 [Unknown::x]` when the findings share their key, else the ids in full. */
-function findingIds(same: Finding[]): string {
-  if (same.length === 1) return same[0].findingId;
-  const key = (f: Finding) => f.findingId.slice(f.ruleId.length);
-  const k = key(same[0]);
-  return same.every((f) => key(f) === k) ? `${same.map((f) => f.ruleId).join(", ")}${k ? ` ${k}` : ""}` : same.map((f) => f.findingId).join(", ");
-}
 
 /** Human output: findings grouped by resource (one line per distinct message), then a one-line summary. */
 export const formatText: Formatter = (report, ctx) => {
@@ -41,7 +17,7 @@ export const formatText: Formatter = (report, ctx) => {
     const head = r ? `${r.type}, ${r.action}, ${r.governed}${r.origin.constructPath ? `, construct ${r.origin.constructPath}` : ""}${r.origin.module ? `, module ${r.origin.module.address}${r.origin.module.source ? ` (${r.origin.module.source})` : ""}` : ""}` : findings[0].resourceType;
     lines.push(`${c(ANSI.bold, clean(address))} ${c(ANSI.dim, `(${clean(head)})`)}`);
     for (const same of sameMessage(findings)) {
-      const f = same.reduce((a, b) => (severityRank(b.severity) > severityRank(a.severity) ? b : a));
+      const f = mostSevere(same);
       const sev = f.exemptedBy ? c(ANSI.dim, "exempt".padEnd(8)) : c(SEV_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
       lines.push(`  ${sev} ${clean(findingIds(same))}  ${clean(f.message)}${f.exemptedBy ? c(ANSI.dim, ` [exempted by ${clean(f.exemptedBy.ticket)} until ${f.exemptedBy.expires}]`) : ""}`);
     }

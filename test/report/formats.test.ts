@@ -55,6 +55,12 @@ describe("text", () => {
     ]);
     const shared: Report = { ...r, findings: findings.slice(0, 3) };
     expect(formatText(shared, {})).toContain("  CRITICAL NHI-GOV-009, NHI-GOV-010, NHI-GOV-015 [Unknown::assume_role_policy]  cannot evaluate assume_role_policy: unknown until apply\n");
+    // The pull-request comment does the same: one row.
+    const rows = formatMarkdown(r, {}).split("\n").filter((l) => l.includes("cannot evaluate"));
+    expect(rows).toEqual([
+      "| critical | NHI-GOV-009\\[Unknown::assume\\_role\\_policy\\], NHI-GOV-010\\[Unknown::assume\\_role\\_policy\\], NHI-GOV-015\\[Unknown::assume\\_role\\_policy\\], NHI-GOV-016 | cannot evaluate assume\\_role\\_policy: unknown until apply |",
+      "| ~~high~~ exempted (SEC-9) | NHI-GOV-017\\[Unknown::assume\\_role\\_policy\\] | cannot evaluate assume\\_role\\_policy: unknown until apply |",
+    ]);
   });
 
   it("strips control characters from input", () => {
