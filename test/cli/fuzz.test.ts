@@ -7,6 +7,13 @@ import { planToInput } from "../../src/adapters/terraform-plan";
 import { main } from "../../src/cli/main";
 import { fixedClock } from "../../src/engine/clock";
 import { evaluate } from "../../src/engine/evaluate";
+import { EvaluationInput } from "../../src/engine/model";
+import { synthToResources } from "../../src/adapters/cdktf-synth";
+import { Testing, TerraformStack } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { GovernedIdentity } from "../../constructs/cdktf";
+import { specsOfEveryKind } from "../helpers";
 
 /**
  * Property tests (fixed seed, short budget; `npm run fuzz` runs longer): arbitrary JSON and
@@ -21,18 +28,18 @@ const CORPUS = path.resolve(__dirname, "../../../shared/corpus/terraform-plans")
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-fuzz-"));
 let n = 0;
 
-async function runGate(bytes: Buffer | string) {
+async function runGate(bytes: Buffer | string, command: "plan" | "synth" = "plan") {
   const file = path.join(dir, `in-${n++}.json`);
   fs.writeFileSync(file, bytes);
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(["plan", file, "--now", NOW, "--format", "json"], { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env: {} });
+  const code = await main([command, file, "--now", NOW, "--format", "json"], { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, env: {} });
   fs.unlinkSync(file);
   return { code, stdout: out.join(""), stderr: err.join(""), file };
 }
 
-/** What the engine says when asked directly: undefined when the input is not a valid plan. */
-function oracle(text: string): boolean | undefined {
+/** What the engine says when asked directly: undefined when the input is not a valid plan (or synthesized stack). */
+function oracle(text: string, toInput: (value: unknown) => EvaluationInput = (v) => planToInput(v, "x")): boolean | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -40,13 +47,13 @@ function oracle(text: string): boolean | undefined {
     return undefined;
   }
   try {
-    return evaluate(planToInput(value, "x"), { clock: fixedClock(`${NOW}T00:00:00Z`) }).passed;
+    return evaluate(toInput(value), { clock: fixedClock(`${NOW}T00:00:00Z`) }).passed;
   } catch {
     return undefined;
   }
 }
 
-function checkRun(r: Awaited<ReturnType<typeof runGate>>, text: string | undefined) {
+function checkRun(r: Awaited<ReturnType<typeof runGate>>, text: string | undefined, judge: (text: string) => boolean | undefined = oracle) {
   expect([0, 1, 2]).toContain(r.code);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   if (r.code === 2) {
@@ -56,9 +63,21 @@ function checkRun(r: Awaited<ReturnType<typeof runGate>>, text: string | undefin
   }
   if (r.code !== 2) expect(JSON.parse(r.stdout).passed).toBe(r.code === 0);
   if (text !== undefined) {
-    const expected = oracle(text);
+    const expected = judge(text);
     expect(r.code).toBe(expected === undefined ? 2 : expected ? 0 : 1);
   } else expect(r.code).not.toBe(0);
+}
+
+/** A synthesized stack: governed identities of several kinds, and (when asked) a hand-written role beside them. */
+function synthesized(withHandWritten: boolean): string {
+  const stack = new TerraformStack(Testing.app(), "fuzz");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  specsOfEveryKind()
+    .filter((s) => !s.recertificationReminder)
+    .slice(0, 4)
+    .forEach((s, i) => new GovernedIdentity(stack, `g${i}`, { ...s, clock: fixedClock(`${NOW}T00:00:00Z`) }));
+  if (withHandWritten) new IamRole(stack, "hand", { name: "hand", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) });
+  return Testing.synth(stack);
 }
 
 const plans = fs
@@ -140,6 +159,31 @@ describe("fuzzing the gate", () => {
         const r = await runGate(bytes);
         const text = bytes.length ? bytes.toString("utf8") : undefined;
         checkRun(r, text !== undefined && !text.includes("\uFFFD") ? text : undefined);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("byte-flipped, truncated and mutated CDKTF synth output exits 2 or agrees with the engine", async () => {
+    const judge = (text: string) => oracle(text, (v) => ({ resources: synthToResources(v, "x"), scope: "changes" }));
+    const stacks = [synthesized(false), synthesized(true)];
+    expect(stacks.map(judge)).toEqual([true, false]);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.nat(), fc.constantFrom("flip", "truncate", "delete", "replace"), fc.integer({ min: 0, max: 255 }), fc.jsonValue({ maxDepth: 2 }), async (si, at, op, byte, replacement) => {
+        const text = stacks[si % stacks.length];
+        let bytes: Buffer;
+        if (op === "flip" || op === "truncate") {
+          const buf = Buffer.from(text);
+          const pos = at % buf.length;
+          bytes = op === "truncate" ? buf.subarray(0, pos) : Buffer.concat([buf.subarray(0, pos), Buffer.from([byte]), buf.subarray(pos + 1)]);
+        } else {
+          const value = JSON.parse(text);
+          const all = paths(value);
+          bytes = Buffer.from(JSON.stringify(mutate(value, all[at % all.length], op, replacement)));
+        }
+        const r = await runGate(bytes, "synth");
+        const decoded = bytes.length ? bytes.toString("utf8") : undefined;
+        checkRun(r, decoded !== undefined && !decoded.includes("\uFFFD") ? decoded : undefined, judge);
       }),
       { seed: SEED, numRuns: RUNS },
     );
