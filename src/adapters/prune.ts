@@ -12,8 +12,9 @@ import { isAnyChange } from "./terraform-plan";
  *
  * - top-level keys no adapter reads are skipped without being built. A Pulumi stack export has
  *   none of them.
- * - `planned_values` keeps only its module tree and, of each resource, address, mode, type and
- *   name (the plan adapter checks that every planned identity is listed in `resource_changes`).
+ * - `planned_values` keeps only its module tree and, of each identity resource, address, mode,
+ *   type and name (the plan adapter checks that every planned identity is listed in
+ *   `resource_changes`); other resources become one shared empty object, keeping their index.
  * - a `resource_changes[i]` of a type the catalog does not know (or a data source) that passes the
  *   adapter's light check is reduced to what that check reads; anything odd is left whole, so
  *   zod still names the problem.
@@ -26,6 +27,8 @@ import { isAnyChange } from "./terraform-plan";
 const SKIPPED_TOP_LEVEL = new Set(["resource_drift", "relevant_attributes", "output_changes", "checks"]);
 
 const PLANNED_KEEP = new Set(["address", "mode", "type", "name"]);
+/** In place of a planned resource the check skips (not in the catalog, or a data source): same index, nothing built. */
+const PLANNED_OTHER = Object.freeze({});
 
 const skipsEnrichment = (type: unknown, mode: unknown) => typeof type === "string" && (!catalogByTerraformType(type) || mode === "data");
 
@@ -54,6 +57,7 @@ export const terraformPrune: Prune = {
   },
   done(path, value) {
     if (!isRecord(value)) return value;
+    if (path[0] === "planned_values" && isModuleResource(path, 0, "planned_values")) return skipsEnrichment(value.type, value.mode) ? PLANNED_OTHER : value;
     if (path.length === 2 && path[0] === "resource_changes" && typeof path[1] === "number") {
       if (!isAnyChange(value) || !skipsEnrichment(value.type, value.mode)) return value;
       const out = pick(value, ["address", "module_address", "mode", "type", "name"]);

@@ -238,7 +238,8 @@ describe("readJson: the streaming path with terraformPrune reads plans and state
   it("keeps what the planned-identity check reads: a planned identity missing from resource_changes is the same error on both paths", () => {
     const values = { name: "app", assume_role_policy: "{}", tags: { big: "x".repeat(1000) } };
     const role = { address: "module.m.aws_iam_role.app", mode: "managed", type: "aws_iam_role", name: "app", provider_name: "registry.terraform.io/hashicorp/aws", values, sensitive_values: {} };
-    const planned = { outputs: { o: { value: "x".repeat(1000) } }, root_module: { resources: [], child_modules: [{ address: "module.m", resources: [role] }] } };
+    const bucket = { address: "module.m.aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", values: { bucket: "b" } };
+    const planned = { outputs: { o: { value: "x".repeat(1000) } }, root_module: { resources: [], child_modules: [{ address: "module.m", resources: [bucket, role] }] } };
     const outcome = (file: string, o: { streamAbove?: number; prune?: Prune }) => {
       try {
         const { value: v, input } = readJson(file, o);
@@ -249,10 +250,10 @@ describe("readJson: the streaming path with terraformPrune reads plans and state
     };
     const missing = write(JSON.stringify({ format_version: "1.2", planned_values: planned, resource_changes: [] }));
     expect(outcome(missing, { streamAbove: 0, prune: terraformPrune })).toEqual(outcome(missing, {}));
-    expect(outcome(missing, {})).toMatch(/^error: .*planned_values\.root_module\.child_modules\.0\.resources\.0: module\.m\.aws_iam_role\.app \(aws_iam_role\) is planned, but resource_changes does not list it/);
-    // Pruned: outputs and the resource's values are not built.
+    expect(outcome(missing, {})).toMatch(/^error: .*planned_values\.root_module\.child_modules\.0\.resources\.1: module\.m\.aws_iam_role\.app \(aws_iam_role\) is planned, but resource_changes does not list it/);
+    // Pruned: outputs and the identity's values are not built; the bucket keeps its index, nothing else.
     const pruned = readJson(missing, { streamAbove: 0, prune: terraformPrune }).value as { planned_values: unknown };
-    expect(pruned.planned_values).toEqual({ root_module: { resources: [], child_modules: [{ address: "module.m", resources: [{ address: role.address, mode: "managed", type: "aws_iam_role", name: "app" }] }] } });
+    expect(pruned.planned_values).toEqual({ root_module: { resources: [], child_modules: [{ address: "module.m", resources: [{}, { address: role.address, mode: "managed", type: "aws_iam_role", name: "app" }] }] } });
   });
 
   it("gives the same input errors for malformed entries (mutated corpus plans)", () => {
