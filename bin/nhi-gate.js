@@ -25,16 +25,7 @@ process.stdout.on("error", (e) => {
   fatal(e);
 });
 
-/** The newest modification time of the TypeScript sources under dir (0 when there are none). */
-function newestSource(dir) {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
+const { newestSource } = require("./newest-source");
 
 /**
  * Whether to run dist/: it exists, and it is not older than the sources beside it. An installed

@@ -12,24 +12,7 @@
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-
-/** The newest modification time of the .ts files under dir, recursively (0 when there are none). */
-function newestTs(dir, recursive = true) {
-  let newest = 0;
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (recursive && e.name !== "node_modules" && e.name !== "dist") newest = Math.max(newest, newestTs(p));
-    } else if (e.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
+const { newestSource } = require("../bin/newest-source");
 
 /** Why the pack build under root needs rebuilding, or undefined when it is up to date. */
 function packStaleness(root) {
@@ -41,7 +24,7 @@ function packStaleness(root) {
   } catch {
     return `no build at policy-packs/nhi-governance/${main}`;
   }
-  const newest = Math.max(newestTs(path.join(root, "src")), newestTs(packDir, false));
+  const newest = Math.max(newestSource(path.join(root, "src")), newestSource(packDir, false));
   return newest > builtAt ? "the build is older than its TypeScript sources" : undefined;
 }
 

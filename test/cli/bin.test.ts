@@ -98,6 +98,7 @@ describe("nhi-gate bin: which CLI it runs", () => {
     return p;
   };
   const layoutBin = put("bin/nhi-gate.js", fs.readFileSync(bin, "utf8"));
+  put("bin/newest-source.js", fs.readFileSync(path.join(root, "bin/newest-source.js"), "utf8"));
   const built = put("dist/src/cli/main.js", 'exports.main = async () => { process.stdout.write("built\\n"); return 0; };\n');
   const source = put("src/cli/main.ts", 'exports.main = async () => { process.stdout.write("source\\n"); return 0; };\n');
   put("scripts/register-ts.js", 'require.extensions[".ts"] = (m, f) => m._compile(require("fs").readFileSync(f, "utf8"), f);\n');
