@@ -3,7 +3,7 @@ import { ConstructResult, main } from "@pulumi/pulumi/provider";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { Clock, fixedClock, systemClock } from "../src/engine/clock";
 import { GOVERNED_IDENTITY_TYPE } from "../src/render/aws";
-import { SpecValidationError } from "../src/spec/identity";
+import { issueText, SpecValidationError } from "../src/spec/identity";
 import { GovernedIdentity } from "./governed-identity";
 
 /** The Pulumi package name: SDKs are `pulumi_nhi_governance` (Python), `@pulumi/nhi-governance`-style (Node), ... */
@@ -56,7 +56,7 @@ const INFERRED_COMPONENT_TOKEN = `${PACKAGE_NAME}:index:GovernedIdentity`;
 export function inputPropertiesError(e: SpecValidationError): pulumi.InputPropertiesError {
   return new pulumi.InputPropertiesError({
     message: e.message,
-    errors: e.issues.map((i) => ({ propertyPath: i.path, reason: `${i.message}${i.received !== undefined ? ` (got ${i.received})` : ""}` })),
+    errors: e.issues.map((i) => ({ propertyPath: i.path, reason: issueText(i) })),
   });
 }
 

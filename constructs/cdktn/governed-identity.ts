@@ -1,7 +1,7 @@
 // Generated from constructs/cdktf/governed-identity.ts by scripts/gen-cdktn.js (npm run gen:cdktn): do not edit.
 import { Construct } from "constructs";
 import { DEFAULT_CONFIG, GateConfig, GateConfigInput, GateConfigSchema } from "../../src/spec/config";
-import { GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, StatementInput } from "../../src/spec/identity";
+import { FieldIssue, GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, specIssues, StatementInput } from "../../src/spec/identity";
 import { renderIdentity, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { applyRendered, createIdentityResources, IdentityResources } from "./provider";
@@ -81,19 +81,22 @@ export class GovernedIdentity extends Construct {
     this.specInput = input;
     this.config = configOf(props.config, this.node.path);
     this.clock = props.clock ?? systemClock;
-    this.parsed = this.validate(this.specInput);
-    if (this.parsed.recertificationReminder && !props.reminderRoleArn) {
-      throw new SpecValidationError(this.node.path, [
-        {
-          path: "reminderRoleArn",
-          message: "expected the ARN of a role EventBridge Scheduler may assume to publish to the reminder's SNS topic; fix: pass reminderRoleArn, or drop recertificationReminder",
-          received: "nothing",
-        },
-      ]);
+    // The spec and the construct's own options are checked together: one error names every problem.
+    const { issues, spec } = specIssues(this.specInput, { config: this.config, clock: this.clock });
+    const options: FieldIssue[] = [];
+    const reminder = (this.specInput as { recertificationReminder?: unknown }).recertificationReminder;
+    if (reminder !== undefined && !props.reminderRoleArn) {
+      options.push({
+        path: "reminderRoleArn",
+        message: "expected the ARN of a role EventBridge Scheduler may assume to publish to the reminder's SNS topic; fix: pass reminderRoleArn, or drop recertificationReminder",
+        received: "nothing",
+      });
     }
     if (props.reminderRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.reminderRoleArn)) {
-      throw new SpecValidationError(this.node.path, [{ path: "reminderRoleArn", message: "expected a role ARN arn:aws:iam::<account>:role/<name>", received: JSON.stringify(props.reminderRoleArn) }]);
+      options.push({ path: "reminderRoleArn", message: "expected a role ARN arn:aws:iam::<account>:role/<name>; fix: pass the ARN of the scheduler's role", received: JSON.stringify(props.reminderRoleArn) });
     }
+    if (!spec || options.length) throw new SpecValidationError(this.node.path, [...issues, ...options]);
+    this.parsed = spec;
     this.renderedValue = renderIdentity(this.parsed, this.config);
     this.resources = createIdentityResources(this, this.renderedValue, { reminderRoleArn: props.reminderRoleArn });
   }
@@ -128,7 +131,7 @@ export class GovernedIdentity extends Construct {
    */
   grantAssume(roleArn: string): this {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-      throw new SpecValidationError(this.node.path, [{ path: "grantAssume", message: "expected a role ARN arn:aws:iam::<account>:role/<name> (no wildcards)", received: JSON.stringify(roleArn) }]);
+      throw new SpecValidationError(this.node.path, [{ path: "grantAssume", message: "expected a role ARN arn:aws:iam::<account>:role/<name> (no wildcards); fix: name the one role this identity may assume", received: JSON.stringify(roleArn) }]);
     }
     return this.addToPolicy({ actions: ["sts:AssumeRole"], resources: [roleArn] });
   }

@@ -93,8 +93,17 @@ export interface TrustArgs {
   ref?: string;
   /** github-oidc: a GitHub deployment environment (give this or `ref`). */
   environment?: string;
-  /** github-oidc: ARN of the account's token.actions.githubusercontent.com OIDC provider. */
+  /**
+   * github-oidc: ARN of the account's token.actions.githubusercontent.com OIDC provider.
+   * @default - from the gate config: `githubOidcProviderArns` for the role's account, else `defaultGithubOidcProviderArn`
+   */
   oidcProviderArn?: string;
+  /**
+   * github-oidc: the AWS account (12 digits) the role lives in; selects its OIDC provider from the
+   * gate config's `githubOidcProviderArns` when `oidcProviderArn` is not given.
+   * @default - the one account the gate config's `environmentAccounts` lists for the environment, if any
+   */
+  account?: string;
   /** aws-service: service principal such as `lambda.amazonaws.com`. */
   service?: string;
   /** aws-service: restrict to this source account (`aws:SourceAccount`). @default - any account */
@@ -224,6 +233,23 @@ export interface GateConfigArgs {
   environmentAccounts?: Record<string, string[]>;
   /** Longest an emergency (break-glass) identity may live, ISO 8601. @default "P3D" */
   maxEmergencyDuration?: string;
+  /**
+   * Narrow the owners accepted on identities and exemptions (by default any valid AWS tag value
+   * of 2-256 characters). @default - no narrowing
+   */
+  ownerPattern?: OwnerPatternArgs;
+  /** GitHub OIDC provider ARN for github-oidc trust that names none and has no per-account entry. @default - none */
+  defaultGithubOidcProviderArn?: string;
+  /** GitHub OIDC provider ARN per 12-digit AWS account id (selected by `trust.account` or the environment's one account). @default - none */
+  githubOidcProviderArns?: Record<string, string>;
+}
+
+/** Which owners the gate config accepts. */
+export interface OwnerPatternArgs {
+  /** A JavaScript regular expression the whole owner must match (anchored; no nested quantifiers). */
+  pattern: string;
+  /** What the pattern accepts, in words (used in messages). */
+  description: string;
 }
 
 /** Arguments of `GovernedIdentity`: the spec, plus options that are not part of it. */

@@ -12,7 +12,7 @@ import { SecretVersion } from "@pulumi/aws/secretsmanager/secretVersion";
 import { Schedule } from "@pulumi/aws/scheduler/schedule";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { GateConfig, GateConfigSchema } from "../../src/spec/config";
-import { FieldIssue, GovernedIdentitySpec, parseSpec, SpecValidationError, zodIssues } from "../../src/spec/identity";
+import { FieldIssue, GovernedIdentitySpec, SpecValidationError, specIssues, zodIssues } from "../../src/spec/identity";
 import { TAG } from "../../src/spec/tags";
 import { GOVERNED_IDENTITY_TYPE, RenderedIdentity, renderIdentity } from "../../src/render/aws";
 import { GovernedIdentityArgs, GovernedIdentitySpecArgs } from "./args";
@@ -107,23 +107,21 @@ export interface GovernedIdentityPlan {
 export function planGovernedIdentity(name: string, args: GovernedIdentityArgs, clock: Clock): GovernedIdentityPlan {
   const config = configOf(args, name);
   const specInput = specOf(args);
+  // The spec and the component's own options are checked together: one error names every problem.
   const outputs = outputPaths(specInput, "", []);
-  if (outputs.length) {
-    throw new SpecValidationError(
-      name,
-      outputs.map((path) => ({
-        path,
-        message: "expected a plain value, not a Pulumi Output: spec fields are sealed and checked at preview, so they must be known before apply; fix: pass a literal (build ARNs from known names)",
-      })),
-    );
-  }
-  const spec = parseSpec(specInput, { config, clock, subject: name });
-  const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
-  const issues: FieldIssue[] = [];
-  if (rendered.reminder && args.reminderRoleArn === undefined) {
+  const issues: FieldIssue[] = outputs.map((path) => ({
+    path,
+    message: "expected a plain value, not a Pulumi Output: spec fields are sealed and checked at preview, so they must be known before apply; fix: pass a literal (build ARNs from known names)",
+  }));
+  // A field that is an Output is reported as such, not also as "expected text".
+  const checked = specIssues(specInput, { config, clock });
+  issues.push(...checked.issues.filter((i) => !outputs.some((o) => o === "(spec)" || i.path === o || i.path.startsWith(`${o}.`))));
+  if (specInput.recertificationReminder !== undefined && args.reminderRoleArn === undefined) {
     issues.push({ path: "reminderRoleArn", message: "expected the ARN of the role EventBridge Scheduler assumes to publish the reminder (sns:Publish on the topic); fix: set reminderRoleArn, or remove recertificationReminder", received: "nothing" });
   }
-  if (issues.length) throw new SpecValidationError(name, issues);
+  if (issues.length || !checked.spec) throw new SpecValidationError(name, issues);
+  const spec = checked.spec;
+  const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
   const seal = rendered.principal.tags[TAG.seal];
   return { spec, rendered, seal, inputs: { spec, seal, governance: { accessGracePeriodDays: config.accessGracePeriodDays } } };
 }

@@ -1,6 +1,7 @@
 import { GateConfig } from "../spec/config";
 import { Exemption } from "../spec/exemptions";
 import { globMatch } from "../util/glob";
+import { ownerProblem } from "../spec/owner";
 import { Clock, daysBetween, parseDate } from "./clock";
 import { ExemptionRecord, Finding } from "./report";
 
@@ -27,6 +28,12 @@ export function applyExemptions(findings: Finding[], exemptions: Exemption[], co
     if (daysLeft <= 0) {
       record.status = "expired";
       record.note = `expired on ${e.expires}; it no longer suppresses anything`;
+      return record;
+    }
+    const badOwner = ownerProblem(e.owner, config);
+    if (badOwner) {
+      record.status = "invalid";
+      record.note = `owner ${JSON.stringify(e.owner)} is not ${badOwner}; it is not honoured. Fix: give the exemption an owner of that form`;
       return record;
     }
     if (daysLeft > config.maxExemptionDays + 1) {

@@ -4,6 +4,7 @@ import { GovernedIdentitySpec, lifecycleTagsOf, StatementSpec, TrustSpec } from 
 import { TAG } from "../spec/tags";
 import { addDays, isoDate, parseDate } from "../engine/clock";
 import { computeSeal } from "./seal";
+import { chooseGithubOidcProvider } from "./github-oidc";
 
 /**
  * The one renderer: a validated spec (plus gate config) to the AWS shape of a governed
@@ -63,15 +64,23 @@ export function secretName(spec: Pick<GovernedIdentitySpec, "name">): string {
   return `nhi/${spec.name}`;
 }
 
-export function renderTrust(trust: TrustSpec): PolicyDocument {
+/**
+ * The trust policy of a trust spec. A github-oidc trust names its OIDC provider, or the gate
+ * config supplies it (`chooseGithubOidcProvider`: the role's account's entry, else the default);
+ * either way the ARN is a literal in the policy, so the seal is verifiable at plan time.
+ */
+export function renderTrust(trust: TrustSpec, config: GateConfig = DEFAULT_CONFIG, environment?: string): PolicyDocument {
   switch (trust.kind) {
     case "github-oidc": {
       const sub = trust.ref ? `repo:${trust.repository}:ref:${trust.ref}` : `repo:${trust.repository}:environment:${trust.environment}`;
+      const choice = chooseGithubOidcProvider({ oidcProviderArn: trust.oidcProviderArn, account: trust.account, environment }, config);
+      // parseSpec accepts a github-oidc spec only when this choice succeeds.
+      if (choice.arn === undefined) throw new Error(`cannot render the github-oidc trust of ${trust.repository}: trust.${choice.field}: ${choice.message}`);
       return doc([
         {
           Sid: "GitHubOidc",
           Effect: "Allow",
-          Principal: { Federated: trust.oidcProviderArn },
+          Principal: { Federated: choice.arn },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: sub } },
         },
@@ -172,7 +181,7 @@ export function renderIdentity(spec: GovernedIdentitySpec, config: GateConfig = 
     permissionsBoundary: spec.permissionsBoundary,
   };
   if (!isUser) {
-    principal.assumeRolePolicy = renderTrust(spec.trust as TrustSpec);
+    principal.assumeRolePolicy = renderTrust(spec.trust as TrustSpec, config, spec.environment);
     principal.assumeRolePolicyJson = JSON.stringify(principal.assumeRolePolicy);
     principal.maxSessionDuration = durationSeconds((cred as { maxSessionDuration: string }).maxSessionDuration);
   }

@@ -1,5 +1,6 @@
 import { CREDENTIAL_KINDS } from "../spec/identity";
 import { TAG } from "../spec/tags";
+import { ownerProblem } from "../spec/owner";
 import { parseDate } from "../engine/clock";
 import { tagsOf, tagsUnknown } from "../engine/props";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
@@ -24,6 +25,9 @@ export const lifecycleTags = defineRule({
     }
     const invalid = (key: string, expected: string) =>
       findings.push({ key: `Tag::${key}`, field: `tags.${key}`, message: `${r.address} has ${key} = ${JSON.stringify(tags[key])}; expected ${expected}` });
+    const owner = tags[TAG.owner];
+    const badOwner = owner !== undefined && owner.trim() !== "" ? ownerProblem(owner, ctx.config) : undefined;
+    if (badOwner) invalid(TAG.owner, `${badOwner}. Fix: set the accountable owner in GovernedIdentity's spec`);
     if (tags[TAG.environment] !== undefined && !ctx.config.environments.includes(tags[TAG.environment])) invalid(TAG.environment, `one of ${ctx.config.environments.join(", ")}`);
     if (tags[TAG.recertifyBy] !== undefined && !parseDate(tags[TAG.recertifyBy])) invalid(TAG.recertifyBy, "a date YYYY-MM-DD");
     if (tags[TAG.credential] !== undefined && !(CREDENTIAL_KINDS as readonly string[]).includes(tags[TAG.credential])) invalid(TAG.credential, `one of ${CREDENTIAL_KINDS.join(", ")}`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import safeRegex from "safe-regex2";
 import { isDuration } from "./duration";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
@@ -17,6 +18,42 @@ export const ApprovedConstructSchema = z.strictObject({
   type: z.string().min(1),
   description: z.string().optional(),
 });
+
+// ---- owners and platform-wide values (issue #16 items 8 and 9) ----
+
+/** ARN of an account's GitHub Actions OIDC provider. */
+export const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/token\.actions\.githubusercontent\.com$/;
+const githubOidcProviderArn = z
+  .string({ error: "expected the ARN of a GitHub OIDC provider (text)" })
+  .regex(GITHUB_OIDC_PROVIDER_ARN, { message: "expected arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com" });
+
+/**
+ * How the gate config narrows owners: `pattern`, a JavaScript regular expression the whole owner
+ * must match (it is anchored: `^(?:pattern)$`), and `description`, what it accepts in words (used
+ * in messages). Patterns with nested quantifiers such as `(a+)+` are refused (safe-regex2), and
+ * owners are at most 256 characters (AWS's tag value limit), so a check stays fast.
+ */
+export const OwnerPatternSchema = z.strictObject({
+  pattern: z
+    .string({ error: "expected ownerPattern.pattern: a regular expression (text)" })
+    .min(1, { message: "expected a regular expression such as @acme/[a-z0-9-]+" })
+    .superRefine((pattern, ctx) => {
+      try {
+        new RegExp(pattern, "u");
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: `expected a valid JavaScript regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, "")}); fix: correct the pattern` });
+        return;
+      }
+      if (!safeRegex(pattern)) {
+        ctx.addIssue({ code: "custom", message: "expected a pattern without nested quantifiers such as (a+)+ or (\\w+\\s?)*, which can take exponential time; fix: quantify a character class instead, e.g. [\\w ]+" });
+      }
+    }),
+  description: z
+    .string({ error: "expected ownerPattern.description: what the pattern accepts, in words (used in messages)" })
+    .trim()
+    .min(3, { message: "expected what the pattern accepts, in words, such as \"a team handle @acme/<team>\"" }),
+});
+export type OwnerPattern = z.output<typeof OwnerPatternSchema>;
 
 /**
  * Gate configuration (`nhi-governance.config.json` or `.yaml`). Every field has a default, so
@@ -61,6 +98,33 @@ export const GateConfigSchema = z.strictObject({
   environmentAccounts: z.record(z.string(), z.array(z.string().regex(/^\d{12}$/, { message: "expected 12-digit account ids" }))).default({}),
   /** Longest an emergency (break-glass) identity may live. */
   maxEmergencyDuration: duration.default("P3D"),
+  // ---- owners and platform-wide values (issue #16 items 8 and 9) ----
+  /**
+   * Narrow the owners accepted on identities (spec `owner`, the `nhi:owner` tag NHI-GOV-003 reads)
+   * and exemptions: `{ pattern, description }`. Without it, any owner that is a valid AWS tag
+   * value of 2 to 256 characters is accepted (`@acme/payments`, `platform@acme.com`, `Payments Team`).
+   */
+  ownerPattern: OwnerPatternSchema.optional(),
+  /**
+   * ARN of the GitHub Actions OIDC provider that `github-oidc` trust uses when the spec names
+   * none (`trust.oidcProviderArn`) and `githubOidcProviderArns` has no entry for its account.
+   */
+  defaultGithubOidcProviderArn: githubOidcProviderArn.optional(),
+  /**
+   * The GitHub Actions OIDC provider ARN of each AWS account (`{ "111111111111": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }`).
+   * A `github-oidc` spec without `oidcProviderArn` picks its account's entry: `trust.account`, or
+   * the one account `environmentAccounts` lists for its environment. The ARN is rendered as a
+   * literal in the trust policy, so the seal stays verifiable at plan time.
+   */
+  githubOidcProviderArns: z
+    .record(z.string().regex(/^\d{12}$/, { message: "expected 12-digit account ids as keys" }), githubOidcProviderArn)
+    .superRefine((arns, ctx) => {
+      for (const [account, arn] of Object.entries(arns)) {
+        const inArn = GITHUB_OIDC_PROVIDER_ARN.exec(arn)?.[1];
+        if (inArn && inArn !== account) ctx.addIssue({ code: "custom", path: [account], message: `expected an OIDC provider of account ${account}, got one of account ${inArn}; fix: put the ARN under its own account id` });
+      }
+    })
+    .default({}),
 });
 
 export type GateConfigInput = z.input<typeof GateConfigSchema>;

@@ -169,10 +169,10 @@ describe("GovernedIdentity: recertification reminder", () => {
   it("requires reminderRoleArn with a reminder, and a role ARN", () => {
     const { stack } = newStack();
     expect(() => new GovernedIdentity(stack, "a", { ...validSpec({ recertificationReminder: reminder }), clock })).toThrow(
-      /stack\/a: invalid governed identity spec\n {2}- reminderRoleArn: expected the ARN of a role EventBridge Scheduler may assume/,
+      /stack\/a: invalid governed identity spec\n {2}- reminderRoleArn: got nothing; expected the ARN of a role EventBridge Scheduler may assume/,
     );
     expect(() => new GovernedIdentity(stack, "b", { ...validSpec({ recertificationReminder: reminder }), clock, reminderRoleArn: "arn:aws:iam::123456789012:root" })).toThrow(
-      /reminderRoleArn: expected a role ARN/,
+      /reminderRoleArn: got "arn:aws:iam::123456789012:root"; expected a role ARN/,
     );
   });
 });
@@ -189,11 +189,11 @@ describe("GovernedIdentity: invalid props throw at construction with field-level
   };
 
   it.each([
-    ["owner", { owner: "" }, /owner: expected a team or person handle/],
-    ["recertifyBy in the past", { recertifyBy: inDays(-1) }, /recertifyBy: expected a date in the future/],
-    ["static key with trust", { credential: { kind: "static-key", ttl: "P30D", rotation: "P30D" } }, /trust: expected no trust for a static-key identity/],
-    ["static key ttl above the config", { credential: { kind: "static-key", ttl: "P365D", rotation: "P30D" }, trust: undefined }, /credential\.ttl: expected at most P90D/],
-    ["wildcard action", { access: [{ actions: ["s3*"], resources: ["*"] }] }, /access\.0\.actions\.0: expected an IAM action/],
+    ["owner", { owner: "" }, /owner: got ""; expected an owner of 2-256 characters/],
+    ["recertifyBy in the past", { recertifyBy: inDays(-1) }, /recertifyBy: got "[-0-9]+"; expected a date in the future/],
+    ["static key with trust", { credential: { kind: "static-key", ttl: "P30D", rotation: "P30D" } }, /trust: got .*; expected no trust for a static-key identity/],
+    ["static key ttl above the config", { credential: { kind: "static-key", ttl: "P365D", rotation: "P30D" }, trust: undefined }, /credential\.ttl: got "P365D"; expected at most P90D/],
+    ["wildcard action", { access: [{ actions: ["s3*"], resources: ["*"] }] }, /access\.0\.actions\.0: got "s3\*"; expected an IAM action/],
     ["unknown field", { colour: "red" }, /\(spec\): unknown field\(s\) colour/],
   ])("%s", (name, overrides, pattern) => {
     const error = attempt(name.replace(/\W+/g, "-"), validSpec(overrides as never));
@@ -210,7 +210,7 @@ describe("GovernedIdentity: invalid props throw at construction with field-level
   it("validates against the given gate config", () => {
     expect(() => new GovernedIdentity(stack, "cfg", { ...validSpec({ environment: "qa" }), clock, config: { environments: ["qa"] } })).not.toThrow();
     expect(() => new GovernedIdentity(stack, "cfg2", { ...validSpec({ credential: { kind: "ephemeral", maxSessionDuration: "PT2H" } }), clock })).toThrow(
-      /credential\.maxSessionDuration: expected at most PT1H/,
+      /credential\.maxSessionDuration: got "PT2H"; expected at most PT1H/,
     );
   });
 });
@@ -241,8 +241,8 @@ describe("GovernedIdentity: addToPolicy and grantAssume re-validate and re-rende
     const { stack } = newStack();
     const gi = new GovernedIdentity(stack, "deployer", { ...validSpec(), clock });
     const before = JSON.stringify(gi.rendered);
-    expect(() => gi.addToPolicy({ actions: ["not an action"], resources: ["*"] })).toThrow(/stack\/deployer: invalid governed identity spec\n {2}- access\.1\.actions\.0: expected an IAM action/);
-    expect(() => gi.grantAssume("arn:aws:iam::123456789012:root")).toThrow(/grantAssume: expected a role ARN/);
+    expect(() => gi.addToPolicy({ actions: ["not an action"], resources: ["*"] })).toThrow(/stack\/deployer: invalid governed identity spec\n {2}- access\.1\.actions\.0: got "not an action"; expected an IAM action/);
+    expect(() => gi.grantAssume("arn:aws:iam::123456789012:root")).toThrow(/grantAssume: got "arn:aws:iam::123456789012:root"; expected a role ARN/);
     expect(JSON.stringify(gi.rendered)).toBe(before);
     expect(findingIds(gateSynth(synthJson(stack)))).toEqual([]);
   });

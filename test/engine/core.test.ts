@@ -14,19 +14,19 @@ describe("GovernedIdentitySpec", () => {
   });
 
   it.each([
-    ["owner", { owner: "" }, /owner: expected a team or person handle/],
-    ["purpose", { purpose: "short" }, /purpose: expected purpose of at least 10 characters \(got "short"\)/],
-    ["environment", { environment: "qa" }, /environment: expected one of prod, staging, dev, test, sandbox; fix: .*\(got "qa"\)/],
-    ["recertifyBy past", { recertifyBy: inDays(-1) }, /recertifyBy: expected a date in the future/],
-    ["recertifyBy beyond window", { recertifyBy: inDays(400) }, /recertifyBy: expected a date within 180 days/],
-    ["static key ttl", { credential: { kind: "static-key", ttl: "P365D", rotation: "P30D" }, trust: undefined }, /credential.ttl: expected at most P90D/],
-    ["rotation longer than ttl", { credential: { kind: "static-key", ttl: "P30D", rotation: "P60D" }, trust: undefined }, /credential.rotation: expected rotation \(P60D\) no longer than ttl/],
-    ["session too long", { credential: { kind: "ephemeral", maxSessionDuration: "PT12H" } }, /credential.maxSessionDuration: expected at most PT1H/],
-    ["bad duration", { credential: { kind: "ephemeral", maxSessionDuration: "1 hour" } }, /credential.maxSessionDuration: expected credential.maxSessionDuration as an ISO 8601 duration/],
-    ["wildcard sub", { trust: { kind: "github-oidc", repository: "acme/*", ref: "refs/heads/main", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x" } }, /trust.repository: expected owner\/repo \(no wildcards\)/],
-    ["no trust", { trust: undefined }, /trust: expected trust for a federated identity/],
+    ["owner", { owner: "" }, /owner: got ""; expected an owner of 2-256 characters that AWS accepts in a tag value/],
+    ["purpose", { purpose: "short" }, /purpose: got "short"; expected at least 10 characters: what the identity is for, in words; fix: /],
+    ["environment", { environment: "qa" }, /environment: got "qa"; expected one of prod, staging, dev, test, sandbox; fix: /],
+    ["recertifyBy past", { recertifyBy: inDays(-1) }, /recertifyBy: got "[-0-9]+"; expected a date in the future/],
+    ["recertifyBy beyond window", { recertifyBy: inDays(400) }, /recertifyBy: got "[-0-9]+"; expected a date within 180 days/],
+    ["static key ttl", { credential: { kind: "static-key", ttl: "P365D", rotation: "P30D" }, trust: undefined }, /credential\.ttl: got "P365D"; expected at most P90D/],
+    ["rotation longer than ttl", { credential: { kind: "static-key", ttl: "P30D", rotation: "P60D" }, trust: undefined }, /credential\.rotation: got "P60D"; expected rotation \(P60D\) no longer than ttl/],
+    ["session too long", { credential: { kind: "ephemeral", maxSessionDuration: "PT12H" } }, /credential\.maxSessionDuration: got "PT12H"; expected at most PT1H/],
+    ["bad duration", { credential: { kind: "ephemeral", maxSessionDuration: "1 hour" } }, /credential\.maxSessionDuration: got "1 hour"; expected an ISO 8601 duration such as PT1H or P30D; fix: /],
+    ["wildcard sub", { trust: { kind: "github-oidc", repository: "acme/*", ref: "refs/heads/main", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x" } }, /trust\.repository: got "acme\/\*"; expected owner\/repo \(no wildcards\)/],
+    ["no trust", { trust: undefined }, /trust: got nothing; expected trust for a federated identity/],
     ["unknown field", { colour: "red" } as never, /\(spec\): unknown field\(s\) colour/],
-    ["tag characters", { purpose: "Deploys things, and more things" }, /purpose: tag value for "nhi:purpose" has characters AWS does not accept/],
+    ["tag characters", { purpose: "Deploys things, and more things" }, /purpose: got "Deploys things, and more things"; expected only characters AWS accepts in a tag value .*, since it becomes the nhi:purpose tag/],
   ])("rejects %s with a field-level message", (_name, overrides, pattern) => {
     let error: unknown;
     try {
@@ -41,7 +41,7 @@ describe("GovernedIdentitySpec", () => {
   it("uses the config's default boundary when the spec names none", () => {
     const s = parseSpec(validSpec({ permissionsBoundary: undefined }), { clock, config: resolveConfig({ defaultPermissionsBoundary: "arn:aws:iam::123456789012:policy/default" }) });
     expect(s.permissionsBoundary).toBe("arn:aws:iam::123456789012:policy/default");
-    expect(() => parseSpec(validSpec({ permissionsBoundary: undefined }), { clock })).toThrow(/permissionsBoundary: expected a permissions boundary ARN/);
+    expect(() => parseSpec(validSpec({ permissionsBoundary: undefined }), { clock })).toThrow(/permissionsBoundary: got nothing; expected a permissions boundary ARN/);
   });
 
   it("round-trips the lifecycle part through tags", () => {

@@ -3,6 +3,7 @@ import { clock, validSpec } from "../helpers";
 import { pulumiComponent, recorder } from "../pulumi-component/build";
 import { CONFIG } from "../pulumi-component/fixtures";
 import { construct, overTheWire } from "./construct";
+import { issueText } from "../../src/spec/identity";
 
 type Args = Record<string, unknown>;
 const valid = (): Args => ({ ...validSpec(), config: CONFIG });
@@ -62,7 +63,9 @@ describe("invalid inputs from another language get the TypeScript component's fi
     const error = await providerError(overTheWire(inputs));
     expect(error.message).toBe(expected.message);
     expect(error.message.split("\n")[0]).toBe("payments: invalid governed identity spec");
-    expect(error.errors).toEqual(expected.issues.map((i) => ({ propertyPath: i.path, reason: `${i.message}${i.received !== undefined ? ` (got ${i.received})` : ""}` })));
+    // One detail per field: the field line of the message without the field (`got ...; expected ...; fix: ...`).
+    expect(error.errors).toEqual(expected.issues.map((i) => ({ propertyPath: i.path, reason: issueText(i) })));
+    expect(error.errors.map((e) => `  - ${e.propertyPath}: ${e.reason}`)).toEqual(error.message.split("\n").slice(1));
   });
 
   test("a spec field that is an output of another resource (a value with dependencies) is rejected as in TypeScript", async () => {

@@ -31,7 +31,7 @@ describe("GovernedIdentity validates its args at construction", () => {
   });
 
   test.each<[string, (a: GovernedIdentityArgs) => unknown, { path: string; message: string; received?: string }[]]>([
-    ["a bad name", (a) => ({ ...a, name: "payments deployer!" }), [{ path: "name", message: "expected 1-64 characters from letters, digits and +=,.@_-", received: '"payments deployer!"' }]],
+    ["a bad name", (a) => ({ ...a, name: "payments deployer!" }), [{ path: "name", message: "expected 1-64 characters from letters, digits and +=,.@_-; fix: shorten it or remove the other characters", received: '"payments deployer!"' }]],
     [
       "an environment outside the gate config",
       (a) => ({ ...a, environment: "qa" }),
