@@ -94,7 +94,9 @@ export class GovernedIdentity extends Construct {
     if (props.reminderRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.reminderRoleArn)) {
       options.push({ path: "reminderRoleArn", message: "expected a role ARN arn:aws:iam::<account>:role/<name>; fix: pass the ARN of the scheduler's role", received: JSON.stringify(props.reminderRoleArn) });
     }
-    if (!spec || options.length) throw new SpecValidationError(this.node.path, [...issues, ...options]);
+    if (!spec || options.length) {
+      throw new SpecValidationError(this.node.path, [...issues, ...options]);
+    }
     this.parsed = spec;
     this.renderedValue = renderIdentity(this.parsed, this.config);
     this.resources = createIdentityResources(this, this.renderedValue, { reminderRoleArn: props.reminderRoleArn });

@@ -119,7 +119,9 @@ export function planGovernedIdentity(name: string, args: GovernedIdentityArgs, c
   if (specInput.recertificationReminder !== undefined && args.reminderRoleArn === undefined) {
     issues.push({ path: "reminderRoleArn", message: "expected the ARN of the role EventBridge Scheduler assumes to publish the reminder (sns:Publish on the topic); fix: set reminderRoleArn, or remove recertificationReminder", received: "nothing" });
   }
-  if (issues.length || !checked.spec) throw new SpecValidationError(name, issues);
+  if (issues.length || !checked.spec) {
+    throw new SpecValidationError(name, issues);
+  }
   const spec = checked.spec;
   const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
   const seal = rendered.principal.tags[TAG.seal];

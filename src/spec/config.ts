@@ -117,7 +117,9 @@ export const GateConfigSchema = z.strictObject({
    * literal in the trust policy, so the seal stays verifiable at plan time.
    */
   githubOidcProviderArns: z
-    .record(z.string().regex(/^\d{12}$/, { message: "expected 12-digit account ids as keys" }), githubOidcProviderArn)
+    .record(z.string().regex(/^\d{12}$/), githubOidcProviderArn, {
+      error: (iss) => ((iss as { code: string }).code === "invalid_key" ? "expected 12-digit AWS account ids as keys; fix: key each ARN by its account id" : undefined),
+    })
     .superRefine((arns, ctx) => {
       for (const [account, arn] of Object.entries(arns)) {
         const inArn = GITHUB_OIDC_PROVIDER_ARN.exec(arn)?.[1];

@@ -65,7 +65,7 @@ export const StatementSchema = z.strictObject({
     )
     .min(1, { message: says("at least one resource ARN", "list the ARNs the statement applies to") }),
   conditions: z
-    .record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])), needs("IAM condition blocks { operator: { key: value or [values] } }", "write conditions as in an IAM policy's Condition"))
+    .record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())], needs("a string or a list of strings", "write each condition value as text"))), needs("IAM condition blocks { operator: { key: value or [values] } }", "write conditions as in an IAM policy's Condition"))
     .optional(),
 });
 export type StatementSpec = z.output<typeof StatementSchema>;
@@ -248,7 +248,7 @@ const BaseSpecSchema = z.strictObject({
     .string(needs("an IAM path such as /nhi/", "remove path (the default is /nhi/) or write one"))
     .regex(/^\/([\w+=,.@-]+\/)*$/, { message: says("an IAM path such as /nhi/ (starts and ends with /)", "write it as /segment/.../") })
     .default("/nhi/"),
-});
+}, needs("a governed identity spec: an object with name, owner, purpose, environment, ... (see the spec table in the README)", "pass the spec as an object"));
 
 export type GovernedIdentitySpecInput = z.input<typeof BaseSpecSchema>;
 
@@ -290,7 +290,8 @@ function buildSpecSchema(config: GateConfig, clock: Clock) {
   // when it has the right type (a malformed field is reported by the shape already).
   return BaseSpecSchema.superRefine(
     (value, z2) => {
-      const spec = value as unknown as Loose;
+      const spec = obj(value);
+      if (!spec) return;
       const add = (path: (string | number)[], message: string) => z2.addIssue({ code: "custom", path, message });
       const environment = str(spec.environment);
       if (environment !== undefined && !config.environments.includes(environment)) {
@@ -449,7 +450,8 @@ export function describeValue(v: unknown): string {
     s = undefined;
   }
   if (s === undefined) s = typeof v === "function" ? "a function" : String(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  if (s.length <= 80) return s;
+  return typeof v === "string" ? `${s.slice(0, 77)}... (${v.length} characters)` : `${s.slice(0, 77)}...`;
 }
 
 const dotted = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join(".") : "(spec)");
@@ -533,7 +535,8 @@ function resolveSpec(spec: z.output<typeof BaseSpecSchema>, config: GateConfig):
 export function parseSpec(input: unknown, ctx: SpecContext & { subject?: string } = {}): GovernedIdentitySpec {
   const { issues, spec } = specIssues(input, ctx);
   if (spec) return spec;
-  throw new SpecValidationError(ctx.subject ?? subjectOf(input), issues);
+  const subject = ctx.subject ?? subjectOf(input);
+  throw new SpecValidationError(subject, issues);
 }
 
 /** The value written to `nhi:ttl`: the key TTL, or the session duration for assumable roles. */

@@ -113,6 +113,21 @@ describe("nhi-governance/cdktn (CDK Terrain)", () => {
     expect(err).toBeInstanceOf(SpecValidationError);
     expect((err as SpecValidationError).message).toMatch(/owner/);
   });
+
+  it("takes values the platform team sets once from the gate config: the OIDC provider ARN and ownerPattern", () => {
+    const oidc = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+    const config = { defaultGithubOidcProviderArn: oidc, ownerPattern: { pattern: "@acme/[a-z0-9-]+", description: "a team handle @acme/<team>" } };
+    const stack = new TerraformStack(Testing.app(), "platform");
+    const trust = { kind: "github-oidc" as const, repository: "acme/payments-api", ref: "refs/heads/main" };
+    const gi = new GovernedIdentity(stack, "deployer", { ...validSpec({ trust }), clock, config });
+    const tf = JSON.parse(Testing.synth(stack)) as Tf;
+    const role = Object.values(tf.resource.aws_iam_role)[0];
+    expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({ Federated: oidc });
+    expect((role.tags as Record<string, string>)["nhi:seal"]).toBe(gi.rendered.principal.tags["nhi:seal"]);
+    expect(() => new GovernedIdentity(stack, "other", { ...validSpec({ name: "other", trust, owner: "platform@acme.com" }), clock, config })).toThrow(
+      /platform\/other: invalid governed identity spec\n {2}- owner: got "platform@acme.com"; expected an owner matching the gate config's ownerPattern: a team handle @acme\/<team>/,
+    );
+  });
 });
 
 describe("nhi-governance/cdktn loads fast and shares one time provider", () => {
