@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isDuration } from "./duration";
+import { GuardrailConfigSchema } from "./guardrail";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -61,6 +62,12 @@ export const GateConfigSchema = z.strictObject({
   environmentAccounts: z.record(z.string(), z.array(z.string().regex(/^\d{12}$/, { message: "expected 12-digit account ids" }))).default({}),
   /** Longest an emergency (break-glass) identity may live. */
   maxEmergencyDuration: duration.default("P3D"),
+  // ---- the cloud-side guardrail (issue #19; src/spec/guardrail.ts, docs/guardrail.md) ----
+  /**
+   * Who may issue and change identities in AWS itself: the deployment and break-glass roles the
+   * SCP or permissions boundary of `nhi-gate guardrail` and `GovernancePerimeter` let through.
+   */
+  guardrail: GuardrailConfigSchema.optional(),
 });
 
 export type GateConfigInput = z.input<typeof GateConfigSchema>;
