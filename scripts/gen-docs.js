@@ -125,5 +125,11 @@ if (require.main === module) {
   if (!doc.includes(gs) || !doc.includes(ge)) throw new Error(`${GUARDRAIL_DOC}: the ${gs} ... ${ge} markers are missing`);
   const tables = require("../src/guardrail/actions").actionsMarkdown();
   fs.writeFileSync(GUARDRAIL_DOC, doc.slice(0, doc.indexOf(gs) + gs.length) + "\n" + tables + "\n" + doc.slice(doc.indexOf(ge)));
-  console.log(`wrote the action tables of ${path.relative(ROOT, GUARDRAIL_DOC)}`);
+  const [ls, le] = ["<!-- guardrail-left-out:start -->", "<!-- guardrail-left-out:end -->"];
+  const readme = fs.readFileSync(README, "utf8");
+  if (readme.includes(ls) && readme.includes(le)) {
+    const list = require("../src/guardrail/actions").leftOutMarkdown();
+    fs.writeFileSync(README, readme.slice(0, readme.indexOf(ls) + ls.length) + "\n" + list + "\n" + readme.slice(readme.indexOf(le)));
+  }
+  console.log(`wrote the action tables of ${path.relative(ROOT, GUARDRAIL_DOC)} and the guardrail's left-out list in README.md`);
 }

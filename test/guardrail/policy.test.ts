@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { actionsMarkdown } from "../../src/guardrail/actions";
+import { actionsMarkdown, leftOutMarkdown } from "../../src/guardrail/actions";
 import { boundaryPolicy, GuardrailError, guardrailStatements, prefixCases, SCP_MAX_SIZE, scpPolicies } from "../../src/guardrail/policy";
 import { GateConfigInput, GateConfigSchema, resolveConfig } from "../../src/spec/config";
 
@@ -118,5 +118,12 @@ describe("docs/guardrail.md", () => {
     const end = "<!-- guardrail-actions:end -->";
     expect(doc.includes(start) && doc.includes(end)).toBe(true);
     expect(doc.slice(doc.indexOf(start) + start.length, doc.indexOf(end)).trim()).toBe(actionsMarkdown().trim());
+  });
+
+  it("README lists the actions left out on purpose, as npm run docs renders them", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+    const [start, end] = ["<!-- guardrail-left-out:start -->", "<!-- guardrail-left-out:end -->"];
+    expect(readme.includes(start) && readme.includes(end)).toBe(true);
+    expect(readme.slice(readme.indexOf(start) + start.length, readme.indexOf(end)).trim()).toBe(leftOutMarkdown().trim());
   });
 });
