@@ -118,4 +118,18 @@ if (require.main === module) {
   fs.writeFileSync(RULES_DOC, rulesMarkdown(meta));
   fs.writeFileSync(README, applyReadmeSection(fs.readFileSync(README, "utf8"), readmeSection(meta)));
   console.log(`wrote ${path.relative(ROOT, RULES_DOC)} and the rules section of README.md (${meta.RULES.length} rules, ${meta.ENGINE_FINDINGS.length} engine findings)`);
+  // The guardrail's action tables in docs/guardrail.md (src/guardrail/actions.ts; test/guardrail/policy.test.ts checks them).
+  const GUARDRAIL_DOC = path.join(ROOT, "docs", "guardrail.md");
+  const [gs, ge] = ["<!-- guardrail-actions:start -->", "<!-- guardrail-actions:end -->"];
+  const doc = fs.readFileSync(GUARDRAIL_DOC, "utf8");
+  if (!doc.includes(gs) || !doc.includes(ge)) throw new Error(`${GUARDRAIL_DOC}: the ${gs} ... ${ge} markers are missing`);
+  const tables = require("../src/guardrail/actions").actionsMarkdown();
+  fs.writeFileSync(GUARDRAIL_DOC, doc.slice(0, doc.indexOf(gs) + gs.length) + "\n" + tables + "\n" + doc.slice(doc.indexOf(ge)));
+  const [ls, le] = ["<!-- guardrail-left-out:start -->", "<!-- guardrail-left-out:end -->"];
+  const readme = fs.readFileSync(README, "utf8");
+  if (readme.includes(ls) && readme.includes(le)) {
+    const list = require("../src/guardrail/actions").leftOutMarkdown();
+    fs.writeFileSync(README, readme.slice(0, readme.indexOf(ls) + ls.length) + "\n" + list + "\n" + readme.slice(readme.indexOf(le)));
+  }
+  console.log(`wrote the action tables of ${path.relative(ROOT, GUARDRAIL_DOC)} and the guardrail's left-out list in README.md`);
 }

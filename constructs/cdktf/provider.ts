@@ -24,9 +24,13 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
+import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Rotating } from "@cdktf/provider-time/lib/rotating";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { RenderedIdentity } from "../../src/render/aws";
+import { GeneratedPolicy } from "../../src/guardrail/policy";
 
 export interface IdentityResources {
   principal: IamRole | IamUser;
@@ -173,4 +177,48 @@ function ensureTimeProvider(scope: Construct): void {
         : [];
     },
   });
+}
+
+// ---- GovernancePerimeter (the cloud-side guardrail, governance-perimeter.ts) ----
+
+/** The resources of a GovernancePerimeter. */
+export interface PerimeterResources {
+  /** The SCPs (one, or the parts of a split guardrail). */
+  policies: OrganizationsPolicy[];
+  /** One attachment per SCP and target. */
+  attachments: OrganizationsPolicyAttachment[];
+  /** The permissions boundary policy (format `boundary`). */
+  boundary?: IamPolicy;
+}
+
+/** Terraform resource types GovernancePerimeter creates. */
+export const PERIMETER_TYPES = {
+  policy: OrganizationsPolicy.tfResourceType,
+  attachment: OrganizationsPolicyAttachment.tfResourceType,
+  boundary: IamPolicy.tfResourceType,
+} as const;
+
+/**
+ * Map the generated guardrail onto resources: each SCP as `aws_organizations_policy` (content
+ * the compact JSON, as AWS counts it) with an `aws_organizations_policy_attachment` per target,
+ * or the boundary as `aws_iam_policy`. Construct ids are stable: `scp`, `scp-2`, ... and the
+ * target id (or its position, when the id is a reference).
+ */
+export function createPerimeterResources(
+  scope: Construct,
+  policies: GeneratedPolicy[],
+  options: { targets: { id: string; key: string }[]; path?: string; tags?: Record<string, string> },
+): PerimeterResources {
+  const out: PerimeterResources = { policies: [], attachments: [] };
+  for (const [i, p] of policies.entries()) {
+    if (p.format === "boundary") {
+      out.boundary = new IamPolicy(scope, "boundary", { name: p.name, path: options.path, description: p.description, policy: p.json, tags: options.tags && { ...options.tags } });
+      continue;
+    }
+    const id = i === 0 ? "scp" : `scp-${i + 1}`;
+    const policy = new OrganizationsPolicy(scope, id, { name: p.name, description: p.description, type: "SERVICE_CONTROL_POLICY", content: p.json, tags: options.tags && { ...options.tags } });
+    out.policies.push(policy);
+    for (const t of options.targets) out.attachments.push(new OrganizationsPolicyAttachment(scope, `${id}-${t.key}`, { policyId: policy.id, targetId: t.id }));
+  }
+  return out;
 }

@@ -242,6 +242,24 @@ export interface GateConfigArgs {
   defaultGithubOidcProviderArn?: string;
   /** GitHub OIDC provider ARN per 12-digit AWS account id (selected by `trust.account` or the environment's one account). @default - none */
   githubOidcProviderArns?: Record<string, string>;
+  /** The cloud-side guardrail: who may issue identities in AWS itself (`GovernancePerimeter`, docs/guardrail.md). */
+  guardrail?: GuardrailArgs;
+}
+
+/** The `guardrail` block of the gate config (src/spec/guardrail.ts). */
+export interface GuardrailArgs {
+  /** `aws:PrincipalArn` patterns of the governed pipeline's roles (`arn:aws:iam::*:role/nhi-pipeline/*`). */
+  deploymentRoles: string[];
+  /** Emergency roles the guardrail does not restrict (alert on their use). @default [] */
+  breakGlassRoles?: string[];
+  /** Managed policies (the boundaries) only the pipeline may change; `defaultPermissionsBoundary` is always included. @default [] */
+  protectedPolicies?: string[];
+  /** More IAM actions to deny outside the pipeline (`iam:PutGroupPolicy`). @default [] */
+  additionalActions?: string[];
+  /** Policy name; split SCPs get `-2`, `-3`, ... @default "nhi-guardrail" */
+  name?: string;
+  /** How many SCPs the guardrail may take on one target (AWS allows 5, FullAWSAccess takes one). @default 4 */
+  maxPolicies?: number;
 }
 
 /** Which owners the gate config accepts. */
@@ -286,4 +304,5 @@ const configKeys: Exact<keyof GateConfigInput, keyof GateConfigArgs> = true;
 /** Every valid gate config input is valid config args (the reverse is checked by GateConfigSchema). */
 const configFitsArgs = (c: GateConfigInput): GateConfigArgs => c;
 const severities: Exact<NonNullable<GateConfigInput["failOn"]>, Severity> = true;
-void [configKeys, configFitsArgs, severities, specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];
+const guardrailKeys: Exact<keyof NonNullable<GateConfigInput["guardrail"]>, keyof GuardrailArgs> = true;
+void [guardrailKeys, configKeys, configFitsArgs, severities, specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];

@@ -5,6 +5,8 @@
  *   new GovernedIdentity("deployer", { name: "payments-deployer", owner: "@acme/payments", ... });
  */
 export { GovernedIdentity } from "./governed-identity";
+export { GovernancePerimeter, GOVERNANCE_PERIMETER_TYPE } from "./governance-perimeter";
+export type { GovernancePerimeterArgs } from "./governance-perimeter";
 export type { GovernedIdentityOptions, GovernedIdentityInputs } from "./governed-identity";
 export type {
   GovernedIdentityArgs,
@@ -15,6 +17,7 @@ export type {
   EmergencyArgs,
   RecertificationReminderArgs,
   GateConfigArgs,
+  GuardrailArgs,
   ApprovedConstructArgs,
 } from "./args";
 // Each is a type (the union of its values) and an `as const` object of its values.

@@ -70,7 +70,8 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
 
   for (const r of input.resources) {
     const p = ctx.provenance(r);
-    const applicable = concernsNonHumanIdentity(r.entry, r.props) === false ? [] : rules.filter((rule) => appliesToKind(rule, r, scope));
+    // The guardrail's boundary limits and grants nothing: not judged as a grant (what attaches it is judged itself).
+    const applicable = concernsNonHumanIdentity(r.entry, r.props) === false || p.via === "guardrail" ? [] : rules.filter((rule) => appliesToKind(rule, r, scope));
     summaries.push({ address: r.address, type: r.nativeType, kind: r.entry.kind, action: r.action, governed: p.status, via: p.via, by: p.by, reason: p.reason, judged: applicable.length > 0, origin: r.origin });
     for (const rule of applicable) {
       let result: RuleResult;

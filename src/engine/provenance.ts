@@ -7,6 +7,7 @@ import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, s
 import { ResourceGraph } from "./graph";
 import { ComponentRecord, IdentityResource, isUnknownAt } from "./model";
 import { tagsOf } from "./props";
+import { isGuardrailBoundary } from "../guardrail/recognize";
 
 /** Type tokens of our own component; the first is current, the rest are accepted aliases. */
 export const GOVERNED_IDENTITY_TYPES = [GOVERNED_IDENTITY_TYPE, "nhi-governance:index:GovernedIdentity"];
@@ -23,7 +24,7 @@ export interface IntegrityProblem {
 
 export interface Provenance {
   status: ProvenanceStatus;
-  via?: "seal" | "module" | "component" | "approved-construct" | "principal";
+  via?: "seal" | "module" | "component" | "approved-construct" | "principal" | "guardrail";
   /** The construct, component, module or principal that governs this resource. */
   by?: string;
   /** One line: how provenance was decided. */
@@ -276,6 +277,9 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
         : { status: "governed", via: "approved-construct", by: approved.id, reason: `inside approved construct ${approved.type} (${approved.id})`, problems: [] };
     } else if (moduleApproved(r, config)) {
       result = { status: "governed", via: "module", by: r.origin.module?.address, reason: `from approved module ${moduleApproved(r, config)}`, problems: [] };
+    } else if (isGuardrailBoundary(r, config)) {
+      // The cloud-side guardrail's boundary (GovernancePerimeter, nhi-gate guardrail): recognized by its document.
+      result = { status: "governed", via: "guardrail", by: r.address, reason: "the guardrail's permissions boundary, exactly as the gate config's guardrail renders it", problems: [] };
     } else if (sealed) {
       const seal = verifySeal(r, graph);
       const governedBy = tagsOf(r)?.[TAG.governedBy] ?? "";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import safeRegex from "safe-regex2";
 import { isDuration } from "./duration";
+import { GuardrailConfigSchema } from "./guardrail";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -127,6 +128,12 @@ export const GateConfigSchema = z.strictObject({
       }
     })
     .default({}),
+  // ---- the cloud-side guardrail (issue #19; src/spec/guardrail.ts, docs/guardrail.md) ----
+  /**
+   * Who may issue and change identities in AWS itself: the deployment and break-glass roles the
+   * SCP or permissions boundary of `nhi-gate guardrail` and `GovernancePerimeter` let through.
+   */
+  guardrail: GuardrailConfigSchema.optional(),
 });
 
 export type GateConfigInput = z.input<typeof GateConfigSchema>;
