@@ -41,7 +41,7 @@ export const RESULT_TYPE: CtyType = [
       "object",
       { type: S, secret_name: S, rotation_days: N, rotation_lambda_arn: S, ttl_days: N, max_session_duration: N, rotation_window: S },
     ],
-    reminder: ["object", { name: S, at: S, sns_topic_arn: S, message: S, role_arn: S }],
+    reminder: ["object", { name: S, at: S, schedule_expression: S, sns_topic_arn: S, message: S, role_arn: S }],
   },
 ];
 
@@ -252,7 +252,7 @@ export function resultValue(r: RenderedIdentity, options: Pick<IdentityOptions, 
       rotation_window: c.type === "access-key" && options.now ? rotationWindow(p.name, c.rotationDays, options.now) : null,
     },
     reminder: r.reminder
-      ? { name: r.reminder.name, at: r.reminder.at, sns_topic_arn: r.reminder.snsTopicArn, message: r.reminder.message, role_arn: options.reminderRoleArn ?? null }
+      ? { name: r.reminder.name, at: r.reminder.at, schedule_expression: `at(${r.reminder.at})`, sns_topic_arn: r.reminder.snsTopicArn, message: r.reminder.message, role_arn: options.reminderRoleArn ?? null }
       : null,
   };
 }
