@@ -85,9 +85,13 @@ function normalize(v: CtyValue, level: Level, where: string, issues: FieldIssue[
   const out: Record<string, unknown> = {};
   const names = new Map<string, string>();
   for (const [key, value] of Object.entries(v)) {
-    if (value === null) continue;
     const k = camel(key);
-    if (names.has(k)) {
+    if (value === null) {
+      // Not set; remember the spelling, for an error that says the field is missing.
+      if (!names.has(k)) names.set(k, key);
+      continue;
+    }
+    if (names.has(k) && k in out) {
       issues.push({ path: `${where}${key}`, message: `given twice, as ${names.get(k)} and ${key}; fix: keep one` });
       continue;
     }
