@@ -21,7 +21,7 @@ export async function serverCertificate(now: Date = new Date()): Promise<ServerC
   require("reflect-metadata");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const x509 = require("@peculiar/x509") as typeof import("@peculiar/x509");
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  (x509.cryptoProvider as unknown as { set(crypto: unknown): void }).set(webcrypto);
   const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const serial = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)));

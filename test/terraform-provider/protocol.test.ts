@@ -179,12 +179,12 @@ describe("terraform-provider-nhi under the plugin protocol, as Terraform drives 
     expect(invalid.error.text).toMatch(/ - recertify_by: expected a date within 180 days .*; fix: choose an earlier date/);
     expect(invalid.error.text).toMatch(/ - permissions_boundary: expected a permissions boundary ARN; fix: set permissionsBoundary, or defaultPermissionsBoundary in the gate config/);
     expect(invalid.error.text).toMatch(/unknown field\(s\) bogus/);
-    const badOptions = await call(clients.provider, "CallFunction", { name: "identity", arguments: [dv(hclSpec(validSpec()), "dynamic"), dv({ now: "yesterday", config: { max_credential_ttl: "forever" }, colour: "red" }, "dynamic")] });
+    const badOptions = await call(clients.provider, "CallFunction", { name: "identity", arguments: [dv(hclSpec(validSpec()) as CtyValue, "dynamic"), dv({ now: "yesterday", config: { max_credential_ttl: "forever" }, colour: "red" }, "dynamic")] });
     expect(badOptions.error.function_argument).toBe(1);
     expect(badOptions.error.text).toContain("options.now: expected a timestamp");
     expect(badOptions.error.text).toContain("options.config.max_credential_ttl:");
     expect(badOptions.error.text).toContain("options.colour: unknown option");
-    const tooMany = await call(clients.provider, "CallFunction", { name: "identity", arguments: [dv(hclSpec(validSpec()), "dynamic"), dv(null, "dynamic"), dv(null, "dynamic")] });
+    const tooMany = await call(clients.provider, "CallFunction", { name: "identity", arguments: [dv(hclSpec(validSpec()) as CtyValue, "dynamic"), dv(null, "dynamic"), dv(null, "dynamic")] });
     expect(tooMany.error.text).toMatch(/at most one options object/);
   });
 
