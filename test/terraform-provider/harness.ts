@@ -32,8 +32,9 @@ export interface Launched {
   exited: Promise<number | null>;
 }
 
-export function launch(env: NodeJS.ProcessEnv): Launched {
-  const child = spawn(process.execPath, [BIN], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+/** Start the plugin as go-plugin does (by default the repository's bin, on this Node). */
+export function launch(env: NodeJS.ProcessEnv, command: string = process.execPath, args: string[] = [BIN], cwd: string = ROOT): Launched {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout?.on("data", (d) => (out += d));
