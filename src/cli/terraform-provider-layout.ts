@@ -91,7 +91,7 @@ function newestTs(dir: string): number {
  * installed package ships dist/ only), else, in a development checkout, the sources transpiled
  * here (TypeScript, no type check), so a stale build is never packaged.
  */
-function compiledSources(root: string, note: (s: string) => void): Map<string, Uint8Array> {
+export function compiledSources(root: string, note: (s: string) => void): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   const dirs = ["src", "terraform-provider"];
   const built = path.join(root, "dist", "terraform-provider", "main.js");
@@ -126,11 +126,11 @@ function compiledSources(root: string, note: (s: string) => void): Map<string, U
   return out;
 }
 
-/** Where Node would load package `name` from, starting at `from` (node_modules up the tree). */
+/** Where Node would load package `name` from, starting at `from` (node_modules up the tree; the path as found, links not resolved). */
 function findPackage(name: string, from: string): string | undefined {
   for (let dir = from; ; ) {
     const candidate = path.join(dir, "node_modules", name);
-    if (fs.existsSync(path.join(candidate, "package.json"))) return fs.realpathSync(candidate);
+    if (fs.existsSync(path.join(candidate, "package.json"))) return candidate;
     const up = path.dirname(dir);
     if (up === dir) return undefined;
     dir = up;
@@ -139,23 +139,36 @@ function findPackage(name: string, from: string): string | undefined {
 
 /**
  * The runtime dependencies' package directories, placed in the bundle where Node finds them
- * from nhi-governance/: a package under the root's own node_modules keeps its place there, one
- * hoisted above the root goes to the bundle's top-level node_modules (a sibling of
- * nhi-governance/, as it was a sibling of the package).
+ * from nhi-governance/: a package under the root's own node_modules keeps its place there; one
+ * in a node_modules above the root (npm hoists the dependencies of an installed package beside
+ * it) keeps its place relative to that node_modules, under the bundle's top-level node_modules
+ * (a sibling of nhi-governance/, as it was a sibling of the package). Dependencies are looked
+ * up from where each package was found, as Node does with npm's and yarn's layouts; pnpm's
+ * isolated layout is not supported (a dependency it hides is reported missing).
  */
-function dependencyFiles(root: string): Map<string, Uint8Array> {
+function dependencyFiles(packageDir: string): Map<string, Uint8Array> {
+  const root = path.resolve(packageDir);
   const out = new Map<string, Uint8Array>();
   const placed = new Map<string, string>();
-  const realRoot = fs.realpathSync(root);
+  const bases: string[] = [];
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    bases.push(path.join(dir, "node_modules"));
+    if (path.dirname(dir) === dir) break;
+  }
+  const placement = (dir: string, name: string): string => {
+    if (dir.startsWith(`${root}${path.sep}`)) return `nhi-governance/${path.relative(root, dir).split(path.sep).join("/")}`;
+    const base = bases.find((b) => dir.startsWith(`${b}${path.sep}`));
+    if (!base) throw new LayoutError(`runtime dependency ${name} was found at ${dir}, outside any node_modules above the package: cannot place it in the bundle`);
+    return `node_modules/${path.relative(base, dir).split(path.sep).join("/")}`;
+  };
   const visit = (name: string, from: string, optional: boolean) => {
     const dir = findPackage(name, from);
     if (!dir) {
       if (optional) return;
-      throw new LayoutError(`runtime dependency ${name} (needed from ${path.relative(realRoot, from) || "the package"}) is not installed: run npm install`);
+      throw new LayoutError(`runtime dependency ${name} (needed from ${path.relative(root, from) || "the package"}) is not installed where Node finds it: run npm install`);
     }
     if (placed.has(dir)) return;
-    const insideRoot = dir.startsWith(`${realRoot}${path.sep}`);
-    const rel = insideRoot ? `nhi-governance/${path.relative(realRoot, dir)}` : `node_modules/${name}`;
+    const rel = placement(dir, name);
     if ([...placed.values()].includes(rel)) throw new LayoutError(`two copies of ${name} would land at ${rel} in the bundle`);
     placed.set(dir, rel);
     for (const r of walk(dir, (p, isDir) => (isDir ? path.basename(p) !== "node_modules" : !/\.(d\.[cm]?ts|map|md|markdown)$/i.test(p)))) {
@@ -165,7 +178,7 @@ function dependencyFiles(root: string): Map<string, Uint8Array> {
     for (const dep of Object.keys(pj.dependencies ?? {})) visit(dep, dir, false);
     for (const dep of Object.keys(pj.optionalDependencies ?? {})) visit(dep, dir, true);
   };
-  for (const dep of PROVIDER_RUNTIME_DEPENDENCIES) visit(dep, realRoot, false);
+  for (const dep of PROVIDER_RUNTIME_DEPENDENCIES) visit(dep, root, false);
   return out;
 }
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
-import { executableName, PROVIDER_ADDRESS, writeMirror, zipName } from "../../src/cli/terraform-provider-layout";
+import { bundleEntries, compiledSources, executableName, PROVIDER_ADDRESS, writeMirror, zipName } from "../../src/cli/terraform-provider-layout";
 import { VERSION } from "../../src/version";
 import { call, dial, handshakeLine, launch, parseHandshake, ROOT, terraformEnvironment } from "./harness";
 import { decodeValue, encodeValue } from "../../terraform-provider/cty";
@@ -154,4 +154,53 @@ describe("nhi-gate terraform-provider: the layouts a team installs from", () => 
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
+});
+
+describe("the bundle from an installed package, its dependencies hoisted beside it", () => {
+  test("packages found above the package root go to the bundle's top-level node_modules, and the bundle still serves", async () => {
+    // project/node_modules/nhi-governance with dist/ only (as npm installs it), its dependencies in
+    // project/node_modules (links to this checkout's copies).
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-installed-"));
+    const unpackedDir = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-unpacked-"));
+    try {
+      const pkg = path.join(project, "node_modules", "nhi-governance");
+      fs.mkdirSync(path.join(pkg, "bin"), { recursive: true });
+      fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "nhi-governance", version: VERSION, license: "Apache-2.0" }));
+      for (const f of ["terraform-provider-nhi.js", "newest-source.js"]) fs.copyFileSync(path.join(ROOT, "bin", f), path.join(pkg, "bin", f));
+      for (const [rel, data] of compiledSources(ROOT, () => undefined)) {
+        fs.mkdirSync(path.dirname(path.join(pkg, rel)), { recursive: true });
+        fs.writeFileSync(path.join(pkg, rel), data);
+      }
+      for (const e of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+        if (e.startsWith(".")) continue;
+        fs.symlinkSync(path.join(ROOT, "node_modules", e), path.join(project, "node_modules", e));
+      }
+      const entries = bundleEntries(pkg);
+      const names = [...entries.keys()];
+      expect(names).toContain("node_modules/zod/package.json");
+      expect(names).toContain("node_modules/@grpc/grpc-js/package.json");
+      expect(names.some((n) => n.startsWith("nhi-governance/node_modules/"))).toBe(false);
+      for (const [rel, e] of entries) {
+        fs.mkdirSync(path.dirname(path.join(unpackedDir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(unpackedDir, rel), e.data, { mode: e.mode });
+      }
+      const { env, client } = await terraformEnvironment();
+      const p = launch(env, path.join(unpackedDir, executableName()), [], os.tmpdir());
+      try {
+        const hs = parseHandshake(await handshakeLine(p));
+        const clients = dial(hs.address, hs.certificatePem, client);
+        try {
+          expect(Object.keys((await call(clients.provider, "GetFunctions")).functions)).toEqual(["identity"]);
+          await call(clients.controller, "Shutdown");
+        } finally {
+          clients.close();
+        }
+        expect(await p.exited).toBe(0);
+      } finally {
+        if (p.child.exitCode === null) p.child.kill();
+      }
+    } finally {
+      for (const d of [project, unpackedDir]) fs.rmSync(d, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
