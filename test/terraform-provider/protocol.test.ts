@@ -201,7 +201,16 @@ describe("terraform-provider-nhi under the plugin protocol, as Terraform drives 
   test("ConfigureProvider then ReadDataSource: the provider block's gate config applies; the result equals the function's", async () => {
     const configured = await call(clients.provider, "ConfigureProvider", {
       terraform_version: "1.11.4",
-      config: dv(providerBlock({ environments: ["prod", "qa"], default_permissions_boundary: BOUNDARY, access_grace_period_days: 7 }), PROVIDER_TYPE),
+      config: dv(
+        providerBlock({
+          environments: ["prod", "qa"],
+          default_permissions_boundary: BOUNDARY,
+          access_grace_period_days: 7,
+          environment_accounts: { prod: ["123456789012"], qa: ["210987654321"] },
+          approved_constructs: [{ type: "acme:iam:Deployer", description: null }],
+        }),
+        PROVIDER_TYPE,
+      ),
     });
     expect(configured.diagnostics).toEqual([]);
     const spec = { ...hclSpec(validSpec({ environment: "qa" })), permissions_boundary: null };
@@ -220,6 +229,9 @@ describe("terraform-provider-nhi under the plugin protocol, as Terraform drives 
       arguments: [dv(spec, "dynamic"), dv({ now: NOW_TEXT, config: { environments: ["prod", "qa"], default_permissions_boundary: BOUNDARY, access_grace_period_days: 7 } }, "dynamic")],
     });
     expect(decodeValue(fn.result.msgpack, RESULT_TYPE)).toEqual(state.result);
+
+    const unknown = await call(clients.provider, "ReadDataSource", { type_name: "nhi_identity", config: dv({ spec: { ...spec, owner: UNKNOWN }, now: NOW_TEXT, reminder_role_arn: null, result: null }, DATA_TYPE) });
+    expect(unknown.diagnostics[0]).toMatchObject({ severity: "ERROR", summary: "Spec unknown until apply" });
 
     const invalid = await call(clients.provider, "ReadDataSource", { type_name: "nhi_identity", config: dv({ spec: { ...spec, environment: "dev" }, now: NOW_TEXT, reminder_role_arn: null, result: null }, DATA_TYPE) });
     expect(invalid.state).toBeNull();
