@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "@cdktf/hcl2json";
+import { spawnSync } from "node:child_process";
 import { CredentialSchema, GovernedIdentitySpecShape, StatementSchema, TrustSchema } from "../../src/spec/identity";
 import { CtyType } from "../../terraform-provider/cty";
 import { RESULT_TYPE } from "../../terraform-provider/identity";
@@ -25,8 +25,16 @@ function tfFiles(dir: string): string[] {
 }
 
 const parsed = new Map<string, Hcl>();
-beforeAll(async () => {
-  for (const f of tfFiles(MODULE)) parsed.set(path.relative(MODULE, f), (await parse(path.basename(f), fs.readFileSync(f, "utf8"))) as Hcl);
+beforeAll(() => {
+  // hcl2json runs HCL's Go parser as WebAssembly, whose runtime keeps its process alive: parse in
+  // a child process that exits, not in the test worker.
+  const files = tfFiles(MODULE);
+  const script = `const { parse } = require("@cdktf/hcl2json"); const fs = require("fs");
+    (async () => { const out = {}; for (const f of ${JSON.stringify(files)}) out[f] = await parse(require("path").basename(f), fs.readFileSync(f, "utf8"));
+      process.stdout.write(JSON.stringify(out), () => process.exit(0)); })().catch((e) => { console.error(e.message); process.exit(1); });`;
+  const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`hcl2json failed: ${r.stderr}`);
+  for (const [f, json] of Object.entries(JSON.parse(r.stdout) as Record<string, Hcl>)) parsed.set(path.relative(MODULE, f), json);
 }, 60_000);
 
 const hcl = (rel: string) => {
