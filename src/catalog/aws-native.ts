@@ -31,6 +31,6 @@ export const AWS_NATIVE_CATALOG: CatalogEntry[] = [
  * groups itself (`groups`), so it links to them like a membership does.
  */
 AWS_NATIVE_CATALOG.push(
-  native({ terraform: "awscc_iam_group", pulumi: ["aws-native:iam:Group"], kind: "grant", taggable: false, readBack: ["policies", "managed_policy_arns"], description: "IAM group (Cloud Control; its policies reach its users)" }),
+  native({ terraform: "awscc_iam_group", pulumi: ["aws-native:iam:Group"], kind: "grant", taggable: false, readBack: ["policies", "managed_policy_arns"], description: "IAM group (Cloud Control)" }),
   native({ terraform: "awscc_iam_user_to_group_addition", pulumi: ["aws-native:iam:UserToGroupAddition"], kind: "grant", taggable: false, principalProps: ["group_name", "users"], description: "Users added to an IAM group (Cloud Control)" }),
 );

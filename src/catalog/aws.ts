@@ -100,5 +100,5 @@ AWS_CATALOG.push(
  * reaches the findings of the memberships that put users in it.
  */
 AWS_CATALOG.push(
-  aws({ terraform: "aws_iam_group", pulumi: ["aws:iam/group:Group"], kind: "grant", taggable: false, description: "IAM group (its policies reach its users)" }),
+  aws({ terraform: "aws_iam_group", pulumi: ["aws:iam/group:Group"], kind: "grant", taggable: false, description: "IAM group" }),
 );

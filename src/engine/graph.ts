@@ -173,6 +173,16 @@ export class ResourceGraph {
     return out;
   }
 
+  /** The resources of a kind `field` can name that the configuration of `field` references (`policy_arn = aws_iam_policy.x.arn`). */
+  refTargets(r: IdentityResource, field: string): IdentityResource[] {
+    const out: IdentityResource[] = [];
+    for (const ref of r.propRefs?.[field] ?? []) {
+      const t = this.byRef(ref);
+      if (t && t !== r && canName(field, t) && !out.includes(t)) out.push(t);
+    }
+    return out;
+  }
+
   /** Resources whose configuration references this one, with the attribute and the reference. */
   referencesTo(r: IdentityResource): { from: IdentityResource; field: string; ref: string }[] {
     return this.referrers.get(r.address) ?? [];
