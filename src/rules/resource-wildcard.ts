@@ -16,7 +16,7 @@ export const resourceWildcard = defineRule({
     const findings: RuleFinding[] = [];
     const managed = new Map<PolicySource, { finding: RuleFinding; actions: number }[]>();
     // Its own documents, and those of the AWS managed policies it attaches (by their content).
-    for (const { source, st } of allowStatements(r, [...policySources(r), ...managedPolicySources(r, ctx.graph)], findings)) {
+    for (const { source, st } of allowStatements(r, [...policySources(r, ctx.graph), ...managedPolicySources(r, ctx.graph)], findings)) {
       const everywhere = (st.Resource ?? []).includes("*") || st.NotResource !== undefined;
       if (!everywhere) continue;
       const partOf = partOfAdminFinding(r, source);

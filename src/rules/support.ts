@@ -224,8 +224,12 @@ export function usesAwsManagedPolicies(resources: readonly IdentityResource[]): 
   });
 }
 
-/** The permission policy documents a resource carries (its own, or embedded inline ones). */
-export function policySources(r: IdentityResource): PolicySource[] {
+/**
+ * The permission policy documents a resource carries (its own, or embedded inline ones). With the
+ * graph, an embedded inline policy that a policy resource of the same evaluation defines (a
+ * state reads a role's `aws_iam_role_policy` back into its `inline_policy`) is left to that resource.
+ */
+export function policySources(r: IdentityResource, graph?: ResourceGraph): PolicySource[] {
   const direct = DOCUMENT_FIELD[r.entry.id];
   if (direct) return [{ field: direct, value: r.props[direct], unknown: isUnknownAt(r, direct) }];
   const embedded = EMBEDDED[r.entry.id];
@@ -233,11 +237,14 @@ export function policySources(r: IdentityResource): PolicySource[] {
   const [list, doc] = embedded;
   const raw = r.props[list];
   const out: PolicySource[] = [];
+  const definedBeside = graph ? new Set(graph.dependentsOf(r).filter((d) => DOCUMENT_FIELD[d.entry.id] && d.entry.id !== "aws_iam_policy").map((d) => d.props.name ?? d.props.policy_name)) : undefined;
   if (Array.isArray(raw)) {
     raw.forEach((item, i) => {
       const field = `${list}.${i}.${doc}`;
       const value = item && typeof item === "object" ? (item as Record<string, unknown>)[doc] : undefined;
       if (value === undefined && !isUnknownAt(r, field)) return; // an empty inline_policy block
+      const itemName = item && typeof item === "object" ? ((item as Record<string, unknown>).name ?? (item as Record<string, unknown>).policy_name) : undefined;
+      if (itemName !== undefined && definedBeside?.has(itemName)) return;
       out.push({ field, value, unknown: isUnknownAt(r, field) });
     });
   } else if (isUnknownAt(r, list)) out.push({ field: list, value: undefined, unknown: true });

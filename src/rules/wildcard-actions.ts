@@ -18,7 +18,7 @@ export const wildcardActions = defineRule({
     const findings: RuleFinding[] = [];
     const managed = new Map<PolicySource, { finding: RuleFinding; actions: number }[]>();
     // Its own documents, and those of the AWS managed policies it attaches (by their content).
-    for (const { source, st } of allowStatements(r, [...policySources(r), ...managedPolicySources(r, ctx.graph)], findings)) {
+    for (const { source, st } of allowStatements(r, [...policySources(r, ctx.graph), ...managedPolicySources(r, ctx.graph)], findings)) {
       const partOf = partOfAdminFinding(r, source);
       const add = (f: RuleFinding, actions = 0) => {
         if (!source.managed) findings.push(f);
