@@ -49,9 +49,20 @@ function appliesToKind(rule: Rule, r: IdentityResource, scope: "changes" | "all"
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Configs this module parsed (frozen): a front end that evaluates per resource (the policy pack) parses its config once. */
+const PARSED = new WeakSet<object>();
+
+/** The gate config, parsed once: a config `parsedConfig` returned is returned as is. */
+export function parsedConfig(input: GateConfig | GateConfigInput | undefined): GateConfig {
+  if (input && PARSED.has(input)) return input as GateConfig;
+  const config = Object.freeze(GateConfigSchema.parse(input ?? {})) as GateConfig;
+  PARSED.add(config);
+  return config;
+}
+
 /** Run every rule on every resource: normalized resources in, a deterministic report out. */
 export function evaluate(input: EvaluationInput, options: EvaluateOptions): Report {
-  const config: GateConfig = GateConfigSchema.parse(options.config ?? {});
+  const config: GateConfig = parsedConfig(options.config);
   const clock = options.clock;
   const scope = input.scope ?? "changes";
   const rules = (options.rules ?? RULES).filter((r) => !config.disabledRules.includes(r.id));
