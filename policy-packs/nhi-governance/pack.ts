@@ -4,6 +4,7 @@ import type { PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidatio
 import { loadExemptions } from "../../src/adapters/gate-files";
 import { evaluatePulumi, fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
 import { Clock, fixedClock, systemClock } from "../../src/engine/clock";
+import { evaluate, parsedConfig } from "../../src/engine/evaluate";
 import { Finding, Report } from "../../src/engine/report";
 import { GateConfig, GateConfigSchema, Severity, severityRank } from "../../src/spec/config";
 import { Exemption, ExemptionsFileSchema } from "../../src/spec/exemptions";
@@ -71,7 +72,7 @@ export function resolvePackConfig(raw: Record<string, unknown>, baseDir = proces
     if (!list.success) throw new PackConfigError(issueLine("policy pack config exemptions", list.error));
     exemptions.push(...list.data);
   }
-  return { config: GateConfigSchema.parse(config), exemptions };
+  return { config: parsedConfig(config), exemptions };
 }
 
 const pulumiSeverity = (s: Severity): PulumiSeverity => (s === "info" ? "low" : s);
@@ -114,16 +115,27 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   return pinned ? fixedClock(pinned) : systemClock;
 }
 
+/**
+ * The resolved config of the policy's config object: the SDK hands the same object to every call
+ * until the engine configures the pack again, so it is parsed (and the exemptions file read) once,
+ * not once per resource.
+ */
+const resolvedConfigs = new WeakMap<object, ResolvedPackConfig>();
 function resolveFor(args: { getConfig<T extends object>(): T }, baseDir: string | undefined): ResolvedPackConfig {
-  return resolvePackConfig(args.getConfig<Record<string, unknown>>(), baseDir);
+  const raw = args.getConfig<Record<string, unknown>>();
+  if (!raw || typeof raw !== "object") return resolvePackConfig(raw, baseDir);
+  let hit = resolvedConfigs.get(raw);
+  if (!hit) resolvedConfigs.set(raw, (hit = resolvePackConfig(raw, baseDir)));
+  return hit;
 }
 
 /** One resource's evaluation, when it can be judged alone; undefined otherwise. */
 export function evaluateAlone(row: PulumiResourceInput, resolved: ResolvedPackConfig, clock: Clock): Report | undefined {
   const approved = resolved.config.approvedConstructs.map((a) => a.type);
-  const { resources } = fromPulumiResources([row], { approvedTypes: approved });
-  if (resources.length !== 1 || !judgeableAlone(resources[0], approved)) return undefined;
-  return evaluatePulumi([row], { config: resolved.config, clock, exemptions: resolved.exemptions });
+  const input = fromPulumiResources([row], { approvedTypes: approved });
+  if (input.resources.length !== 1 || !judgeableAlone(input.resources[0], approved)) return undefined;
+  // What evaluatePulumi([row]) does, without converting the row a second time.
+  return evaluate({ ...input, scope: "changes", sources: [] }, { config: resolved.config, clock, exemptions: resolved.exemptions });
 }
 
 const aloneKeys = (rep: Report | undefined) => new Set((rep?.findings ?? []).filter((f) => f.address.startsWith("urn:pulumi:")).map((f) => `${f.address}|${f.findingId}|${f.message}`));
@@ -139,6 +151,18 @@ export function stackRows(resources: PolicyResource[]): PulumiResourceInput[] {
 
 export function packArgs(options: PackOptions = {}): PolicyPackArgs {
   const clock = options.clock ?? clockFromEnv();
+  /*
+   * What Analyze reported for each resource judged alone, by URN, with what it was judged on: the
+   * engine sends AnalyzeStack the same resources after their Analyze calls, so the stack policy
+   * reuses these instead of judging every resource alone a second time.
+   */
+  const alone = new Map<string, { fingerprint: string; config: ResolvedPackConfig; keys: Set<string> }>();
+  const fingerprint = (row: PulumiResourceInput) => JSON.stringify([row.type, row.parent ?? null, row.props]);
+  const aloneKeysOf = (row: PulumiResourceInput, resolved: ResolvedPackConfig) => {
+    const hit = alone.get(row.urn);
+    if (hit && hit.config === resolved && hit.fingerprint === fingerprint(row)) return hit.keys;
+    return aloneKeys(evaluateAlone(row, resolved, clock));
+  };
   const failOn = GateConfigSchema.parse({}).failOn;
   const framework = (owasp: string[], nist: string[]) => ({
     name: "OWASP Non-Human Identities Top 10",
@@ -170,6 +194,7 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
       const resolved = resolveFor(args, options.baseDir);
       const row: PulumiResourceInput = { urn: args.urn, type: args.type, name: args.name, props: raw(args.props), parent: args.opts?.parent };
       const rep = evaluateAlone(row, resolved, clock);
+      alone.set(row.urn, { fingerprint: fingerprint(row), config: resolved, keys: aloneKeys(rep) });
       for (const f of rep?.findings ?? []) if (f.address.startsWith("urn:pulumi:")) report(reportViolation, f, resolved.config);
     },
     validateStack: (args, reportViolation) => {
@@ -178,7 +203,7 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
       const rep = evaluatePulumi(rows, { config: resolved.config, clock, exemptions: resolved.exemptions });
       // What Analyze reported for a resource judged alone is not reported twice.
       const already = new Set<string>();
-      for (const row of rows) for (const k of aloneKeys(evaluateAlone(row, resolved, clock))) already.add(k);
+      for (const row of rows) for (const k of aloneKeysOf(row, resolved)) already.add(k);
       for (const f of rep.findings) if (!already.has(`${f.address}|${f.findingId}|${f.message}`)) report(reportViolation, f, resolved.config);
     },
   };

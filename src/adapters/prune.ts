@@ -20,6 +20,8 @@ import { isAnyChange } from "./terraform-plan";
  *   zod still names the problem.
  * - a resource in `values.root_module` / `prior_state.values.root_module` (and their child
  *   modules) of a non-catalog type or a data source keeps only address, mode, type and name.
+ * - a raw state file's `resources[i]` (version 4) of a non-catalog type or a data source keeps
+ *   only module, mode, type and name (its instances are not built).
  *
  * Pruning only applies on the streaming path (files above `streamAbove`); the fast path keeps
  * the whole value.
@@ -63,6 +65,10 @@ export const terraformPrune: Prune = {
       const out = pick(value, ["address", "module_address", "mode", "type", "name"]);
       setOwn(out, "change", { actions: (value.change as Record<string, unknown>).actions });
       return out;
+    }
+    // A raw state file (version 4): `resources[i]` of a type the adapter skips keeps only what it reads to skip it.
+    if (path.length === 2 && path[0] === "resources" && typeof path[1] === "number") {
+      return typeof value.mode === "string" && skipsEnrichment(value.type, value.mode) ? pick(value, ["module", "mode", "type", "name"]) : value;
     }
     if (path.length >= 4 && (isModuleResource(path, 0) || (path[0] === "prior_state" && isModuleResource(path, 1)))) {
       if (!skipsEnrichment(value.type, value.mode)) return value;

@@ -1,7 +1,7 @@
 import { catalogByPulumiType } from "../catalog";
 import { ChangeAction, ComponentRecord, EvaluationInput, IdentityResource } from "../engine/model";
 import { GOVERNED_IDENTITY_TYPES } from "../engine/provenance";
-import { evaluate } from "../engine/evaluate";
+import { evaluate, parsedConfig } from "../engine/evaluate";
 import { Clock } from "../engine/clock";
 import { Report } from "../engine/report";
 import { GateConfig, GateConfigInput, GateConfigSchema } from "../spec/config";
@@ -145,7 +145,9 @@ export function indexResources(list: readonly { urn: string; type?: string; pare
   for (const r of list) {
     try {
       const qt = parseUrn(r.urn).qualifiedType;
-      byQt.set(qt, [...(byQt.get(qt) ?? []), r]);
+      const list = byQt.get(qt);
+      if (list) list.push(r);
+      else byQt.set(qt, [r]);
     } catch {
       /* not a URN: no chain */
     }
@@ -279,7 +281,7 @@ export interface PulumiGateOptions {
 
 /** Evaluate a Pulumi program's resources (preview or mocks): everything in the goal state is judged. */
 export function evaluatePulumi(list: readonly PulumiResourceInput[], options: PulumiGateOptions): Report {
-  const config = GateConfigSchema.parse(options.config ?? {});
+  const config = parsedConfig(options.config);
   const input = fromPulumiResources(list, { approvedTypes: config.approvedConstructs.map((a) => a.type) });
   return evaluate({ ...input, scope: "changes", sources: options.sources ?? [] }, { config, clock: options.clock, exemptions: options.exemptions });
 }

@@ -12,7 +12,7 @@ export const AWS_NATIVE_CATALOG: CatalogEntry[] = [
   native({ terraform: "awscc_iam_user", pulumi: ["aws-native:iam:User"], kind: "principal", taggable: true, readBack: ["policies", "managed_policy_arns"], description: "IAM user (Cloud Control)" }),
   native({ terraform: "awscc_iam_role_policy", pulumi: ["aws-native:iam:RolePolicy"], kind: "grant", taggable: false, principalProps: ["role_name"], description: "IAM role inline policy (Cloud Control)" }),
   native({ terraform: "awscc_iam_user_policy", pulumi: ["aws-native:iam:UserPolicy"], kind: "grant", taggable: false, principalProps: ["user_name"], description: "IAM user inline policy (Cloud Control)" }),
-  native({ terraform: "awscc_iam_group_policy", pulumi: ["aws-native:iam:GroupPolicy"], kind: "grant", taggable: false, description: "IAM group inline policy (Cloud Control)" }),
+  native({ terraform: "awscc_iam_group_policy", pulumi: ["aws-native:iam:GroupPolicy"], kind: "grant", taggable: false, principalProps: ["group_name"], description: "IAM group inline policy (Cloud Control)" }),
   native({ terraform: "awscc_iam_managed_policy", pulumi: ["aws-native:iam:ManagedPolicy"], kind: "grant", taggable: false, principalProps: ["roles", "users"], description: "IAM customer managed policy with its attachments (Cloud Control)" }),
   native({ terraform: "awscc_iam_instance_profile", pulumi: ["aws-native:iam:InstanceProfile"], kind: "grant", taggable: false, principalProps: ["roles"], description: "EC2 instance profile (Cloud Control)" }),
   native({ terraform: "awscc_iam_oidc_provider", pulumi: ["aws-native:iam:OidcProvider"], kind: "trust-anchor", taggable: true, description: "IAM OIDC identity provider (Cloud Control)" }),
@@ -24,3 +24,13 @@ export const AWS_NATIVE_CATALOG: CatalogEntry[] = [
   native({ terraform: "awscc_apigateway_api_key", pulumi: ["aws-native:apigateway:ApiKey"], kind: "credential", taggable: true, secretAttributes: ["value"], staticCredential: true, description: "API Gateway API key (Cloud Control)" }),
   native({ terraform: "awscc_cognito_user_pool_client", pulumi: ["aws-native:cognito:UserPoolClient"], kind: "credential", taggable: false, secretAttributes: ["client_secret"], description: "Cognito app client (Cloud Control)" }),
 ];
+
+/**
+ * IAM groups (CloudFormation `AWS::IAM::Group`, with embedded `policies` and
+ * `managed_policy_arns`) and `AWS::IAM::UserToGroupAddition`. A Cloud Control user names its
+ * groups itself (`groups`), so it links to them like a membership does.
+ */
+AWS_NATIVE_CATALOG.push(
+  native({ terraform: "awscc_iam_group", pulumi: ["aws-native:iam:Group"], kind: "grant", taggable: false, readBack: ["policies", "managed_policy_arns"], description: "IAM group (Cloud Control)" }),
+  native({ terraform: "awscc_iam_user_to_group_addition", pulumi: ["aws-native:iam:UserToGroupAddition"], kind: "grant", taggable: false, principalProps: ["group_name", "users"], description: "Users added to an IAM group (Cloud Control)" }),
+);

@@ -57,11 +57,11 @@ export const AWS_CATALOG: CatalogEntry[] = [
   aws({ terraform: "aws_iam_role_policy_attachments_exclusive", pulumi: ["aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive"], kind: "grant", taggable: false, principalProps: ["role_name"], description: "Exclusive set of a role's managed policies" }),
   aws({ terraform: "aws_iam_user_policy", pulumi: ["aws:iam/userPolicy:UserPolicy"], kind: "grant", taggable: false, principalProps: ["user"], description: "IAM user inline policy" }),
   aws({ terraform: "aws_iam_user_policy_attachment", pulumi: ["aws:iam/userPolicyAttachment:UserPolicyAttachment"], kind: "grant", taggable: false, principalProps: ["user"], description: "IAM managed policy attached to a user" }),
-  aws({ terraform: "aws_iam_group_policy", pulumi: ["aws:iam/groupPolicy:GroupPolicy"], kind: "grant", taggable: false, description: "IAM group inline policy (reaches users through membership)" }),
-  aws({ terraform: "aws_iam_group_policy_attachment", pulumi: ["aws:iam/groupPolicyAttachment:GroupPolicyAttachment"], kind: "grant", taggable: false, description: "IAM managed policy attached to a group" }),
-  aws({ terraform: "aws_iam_policy_attachment", pulumi: ["aws:iam/policyAttachment:PolicyAttachment"], kind: "grant", taggable: false, principalProps: ["roles", "users"], description: "Exclusive attachment of a managed policy to roles, users and groups" }),
-  aws({ terraform: "aws_iam_group_membership", pulumi: ["aws:iam/groupMembership:GroupMembership"], kind: "grant", taggable: false, principalProps: ["users"], description: "IAM group membership (exclusive)" }),
-  aws({ terraform: "aws_iam_user_group_membership", pulumi: ["aws:iam/userGroupMembership:UserGroupMembership"], kind: "grant", taggable: false, principalProps: ["user"], description: "IAM user's group memberships" }),
+  aws({ terraform: "aws_iam_group_policy", pulumi: ["aws:iam/groupPolicy:GroupPolicy"], kind: "grant", taggable: false, principalProps: ["group"], description: "IAM group inline policy (reaches users through membership)" }),
+  aws({ terraform: "aws_iam_group_policy_attachment", pulumi: ["aws:iam/groupPolicyAttachment:GroupPolicyAttachment"], kind: "grant", taggable: false, principalProps: ["group"], description: "IAM managed policy attached to a group" }),
+  aws({ terraform: "aws_iam_policy_attachment", pulumi: ["aws:iam/policyAttachment:PolicyAttachment"], kind: "grant", taggable: false, principalProps: ["roles", "users", "groups"], description: "Exclusive attachment of a managed policy to roles, users and groups" }),
+  aws({ terraform: "aws_iam_group_membership", pulumi: ["aws:iam/groupMembership:GroupMembership"], kind: "grant", taggable: false, principalProps: ["users", "group"], description: "IAM group membership (exclusive)" }),
+  aws({ terraform: "aws_iam_user_group_membership", pulumi: ["aws:iam/userGroupMembership:UserGroupMembership"], kind: "grant", taggable: false, principalProps: ["user", "groups"], description: "IAM user's group memberships" }),
   aws({ terraform: "aws_rolesanywhere_trust_anchor", pulumi: ["aws:rolesanywhere/trustAnchor:TrustAnchor"], kind: "trust-anchor", taggable: true, description: "IAM Roles Anywhere trust anchor (X.509 CA)" }),
   aws({ terraform: "aws_rolesanywhere_profile", pulumi: ["aws:rolesanywhere/profile:Profile"], kind: "grant", taggable: true, principalProps: ["role_arns"], description: "IAM Roles Anywhere profile (roles reachable by certificate)" }),
   aws({ terraform: "aws_eks_pod_identity_association", pulumi: ["aws:eks/podIdentityAssociation:PodIdentityAssociation"], kind: "grant", taggable: true, principalProps: ["role_arn"], description: "EKS Pod Identity association (service account → role)" }),
@@ -90,6 +90,15 @@ export const AWS_CATALOG: CatalogEntry[] = [
 AWS_CATALOG.push(
   aws({ terraform: "aws_iam_user_policies_exclusive", pulumi: ["aws:iam/userPoliciesExclusive:UserPoliciesExclusive"], kind: "grant", taggable: false, principalProps: ["user_name"], description: "Exclusive set of a user's inline policies" }),
   aws({ terraform: "aws_iam_user_policy_attachments_exclusive", pulumi: ["aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive"], kind: "grant", taggable: false, principalProps: ["user_name"], description: "Exclusive set of a user's managed policies" }),
-  aws({ terraform: "aws_iam_group_policies_exclusive", pulumi: ["aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive"], kind: "grant", taggable: false, description: "Exclusive set of a group's inline policies" }),
-  aws({ terraform: "aws_iam_group_policy_attachments_exclusive", pulumi: ["aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"], kind: "grant", taggable: false, description: "Exclusive set of a group's managed policies" }),
+  aws({ terraform: "aws_iam_group_policies_exclusive", pulumi: ["aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive"], kind: "grant", taggable: false, principalProps: ["group_name"], description: "Exclusive set of a group's inline policies" }),
+  aws({ terraform: "aws_iam_group_policy_attachments_exclusive", pulumi: ["aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive"], kind: "grant", taggable: false, principalProps: ["group_name"], description: "Exclusive set of a group's managed policies" }),
+);
+
+/**
+ * IAM groups: not principals themselves (nothing authenticates as a group), but how policies
+ * reach IAM users. A group's policies are judged where they are attached; what a group grants
+ * reaches the findings of the memberships that put users in it.
+ */
+AWS_CATALOG.push(
+  aws({ terraform: "aws_iam_group", pulumi: ["aws:iam/group:Group"], kind: "grant", taggable: false, description: "IAM group" }),
 );

@@ -3,7 +3,7 @@ import { InputError, readJson, ReadOptions } from "../adapters/input";
 import { terraformPrune } from "../adapters/prune";
 import { loadConfig, loadExemptions } from "../adapters/gate-files";
 import { planToInput } from "../adapters/terraform-plan";
-import { stateToInput } from "../adapters/terraform-state";
+import { isRawState, stateToInput } from "../adapters/terraform-state";
 import { readSynth } from "../adapters/cdktf-synth";
 import { Clock, fixedClock, parseDate, systemClock } from "../engine/clock";
 import { evaluate, ruleApplies } from "../engine/evaluate";
@@ -148,7 +148,7 @@ export function detectKind(value: unknown, name: string): "plan" | "state" | "pu
     const v = value as Record<string, unknown>;
     if ("deployment" in v) return "pulumi-export";
     if ("resource_changes" in v || "planned_values" in v) return "plan";
-    if ("values" in v || ("format_version" in v && "terraform_version" in v)) return "state";
+    if ("values" in v || ("format_version" in v && "terraform_version" in v) || isRawState(v)) return "state";
   }
   throw new InputError(`${name}: not a Terraform plan or state (terraform show -json) nor a Pulumi stack export (pulumi stack export)`);
 }

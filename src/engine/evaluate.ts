@@ -2,15 +2,18 @@ import { GateConfig, GateConfigInput, GateConfigSchema, SEVERITIES, Severity, se
 import { Exemption } from "../spec/exemptions";
 import { RULES } from "../rules/registry";
 import { EngineFindingMeta, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, RULE_ERROR } from "../rules/engine-findings";
-import { Rule, RuleContext, RuleResult } from "../rules/rule";
+import { Rule, RuleContext, RuleFinding, RuleResult } from "../rules/rule";
 import { Clock } from "./clock";
 import { applyExemptions } from "./exemptions";
+import { foldFindings, RawFinding } from "./fold";
 import { ResourceGraph } from "./graph";
 import { EvaluationInput, IdentityResource } from "./model";
 import { resolveProvenance } from "./provenance";
 import { Finding, Report, ResourceSummary } from "./report";
 import { VERSION } from "../version";
 import { concernsNonHumanIdentity } from "../catalog";
+import { managedPolicyDataSource } from "../iam/managed-policies";
+import { usesAwsManagedPolicies } from "../rules/support";
 
 export interface EvaluateOptions {
   config?: GateConfig | GateConfigInput;
@@ -18,6 +21,11 @@ export interface EvaluateOptions {
   exemptions?: Exemption[];
   /** Defaults to the registry; tests pass single rules. */
   rules?: readonly Rule[];
+  /**
+   * Report the findings of one problem as one finding (default). `false` keeps every granular
+   * finding on its own (the report before folding; tests compare both).
+   */
+  fold?: boolean;
 }
 
 const DEFAULT_ACTIONS = ["create", "update", "replace"] as const;
@@ -41,16 +49,28 @@ function appliesToKind(rule: Rule, r: IdentityResource, scope: "changes" | "all"
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Configs this module parsed (frozen): a front end that evaluates per resource (the policy pack) parses its config once. */
+const PARSED = new WeakSet<object>();
+
+/** The gate config, parsed once: a config `parsedConfig` returned is returned as is. */
+export function parsedConfig(input: GateConfig | GateConfigInput | undefined): GateConfig {
+  if (input && PARSED.has(input)) return input as GateConfig;
+  const config = Object.freeze(GateConfigSchema.parse(input ?? {})) as GateConfig;
+  PARSED.add(config);
+  return config;
+}
+
 /** Run every rule on every resource: normalized resources in, a deterministic report out. */
 export function evaluate(input: EvaluationInput, options: EvaluateOptions): Report {
-  const config: GateConfig = GateConfigSchema.parse(options.config ?? {});
+  const config: GateConfig = parsedConfig(options.config);
   const clock = options.clock;
   const scope = input.scope ?? "changes";
   const rules = (options.rules ?? RULES).filter((r) => !config.disabledRules.includes(r.id));
   const graph = new ResourceGraph(input.resources);
   const provenance = resolveProvenance(graph, input.components ?? [], config);
   const ctx: RuleContext = { config, clock, graph, provenance: (r) => provenance.get(r.address) as NonNullable<ReturnType<typeof provenance.get>> };
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
+  const raw = new Map<Finding, RawFinding>();
   const summaries: ResourceSummary[] = [];
 
   const emit = (meta: { id: string; title: string; severity: Severity; controls: Rule["controls"] }, r: { address: string; type: string }, message: string, key?: string, severity?: Severity, field?: string) => {
@@ -66,6 +86,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
     };
     if (field) f.field = field;
     findings.push(f);
+    return f;
   };
 
   for (const r of input.resources) {
@@ -87,12 +108,14 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
         const id = f.key ?? "";
         if (seen.has(id)) continue; // one finding per granular id and resource
         seen.add(id);
-        emit(rule, { address: r.address, type: r.nativeType }, f.message, f.key, f.severity, f.field);
+        raw.set(emit(rule, { address: r.address, type: r.nativeType }, f.message, f.key, f.severity, f.field), { rule, finding: f as RuleFinding, resource: r });
       }
     }
   }
 
+  // Exemptions are applied to the granular findings, then findings of one problem are folded into one.
   const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);
+  if (options.fold !== false) findings = foldFindings(findings, raw);
   for (const e of exemptionRecords) {
     const where = { address: `exemption:${e.rule}@${e.resource}`, type: "exemption" };
     const meta: EngineFindingMeta | undefined =
@@ -107,7 +130,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   const failed = active.some((f) => severityRank(f.severity) >= severityRank(config.failOn));
   return {
     schemaVersion: 1,
-    tool: { name: "nhi-governance", version: VERSION },
+    tool: { name: "nhi-governance", version: VERSION, ...(usesAwsManagedPolicies(input.resources) ? { data: [{ ...managedPolicyDataSource(), used: "AWS managed policy documents" }] } : {}) },
     evaluatedAt: clock.now().toISOString(),
     sources: input.sources ?? [],
     failOn: config.failOn,

@@ -16,6 +16,12 @@ export interface Finding {
   message: string;
   controls: Controls;
   field?: string;
+  /**
+   * The granular findings this one reports together (one problem, one finding): ids on the same
+   * resource (`NHI-GOV-003[Tag::nhi:owner]`), `<findingId> @ <address>` for another resource's.
+   * An exemption may target each part's id; it then covers that part alone.
+   */
+  parts?: string[];
   /** Set when an exemption suppresses the finding (it then does not fail the gate). */
   exemptedBy?: { ticket: string; owner: string; expires: string; reason: string };
 }
@@ -41,7 +47,12 @@ export interface ExemptionRecord extends Exemption {
 
 export interface Report {
   schemaVersion: 1;
-  tool: { name: "nhi-governance"; version: string };
+  tool: {
+    name: "nhi-governance";
+    version: string;
+    /** Data packages the evaluation judged with (the AWS managed policy documents), when it used any. */
+    data?: { package: string; version: string; license: string; used: string }[];
+  };
   /** The clock the evaluation used (ISO 8601). */
   evaluatedAt: string;
   sources: string[];

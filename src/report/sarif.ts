@@ -89,6 +89,7 @@ export const formatSarif: Formatter = (report, ctx = {}) => {
         address: f.address,
         resourceType: f.resourceType,
         ...(f.field ? { field: f.field } : {}),
+        ...(f.parts ? { parts: f.parts } : {}),
         ...(r?.origin.constructPath ? { constructPath: r.origin.constructPath } : {}),
         ...(r?.origin.module ? { module: r.origin.module.address, ...(r.origin.module.source ? { moduleSource: r.origin.module.source } : {}) } : {}),
       },
@@ -115,6 +116,10 @@ export const formatSarif: Formatter = (report, ctx = {}) => {
               { name: NIST_TAXONOMY, index: 1 },
             ],
           },
+          // The data packages the findings were judged with (the AWS managed policy documents).
+          ...(report.tool.data?.length
+            ? { extensions: report.tool.data.map((d) => ({ name: d.package, version: d.version, informationUri: `https://www.npmjs.com/package/${d.package}`, properties: { license: d.license, used: d.used } })) }
+            : {}),
         },
         taxonomies: [
           {

@@ -1,5 +1,8 @@
 import { defineRule, fail, pass } from "./rule";
 
+/** Integrity problems of the form `Owner::<address>`: the resource points at an owner that is not governed. */
+const OWNER = "Owner::";
+
 export const integrity = defineRule({
   id: "NHI-GOV-002",
   title: "Governed identity changed outside its construct",
@@ -13,6 +16,14 @@ export const integrity = defineRule({
   check(r, ctx) {
     const p = ctx.provenance(r);
     if (!p.problems.length) return pass();
-    return fail(...p.problems.map((problem) => ({ key: problem.key, field: problem.field, message: `${r.address}: ${problem.message}` })));
+    return fail(
+      ...p.problems.map((problem) => ({
+        key: problem.key,
+        field: problem.field,
+        message: `${r.address}: ${problem.message}`,
+        // Attached to an identity that is itself reported as created outside a governed construct: part of that finding.
+        ...(problem.key.startsWith(OWNER) ? { partOf: { address: problem.key.slice(OWNER.length), ruleId: "NHI-GOV-001" } } : {}),
+      })),
+    );
   },
 });

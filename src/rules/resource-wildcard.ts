@@ -1,6 +1,6 @@
 import { expandAction, expansionFacts } from "../iam/actions";
 import { defineRule, fail, RuleFinding } from "./rule";
-import { allowStatements, policySources, POLICY_TYPES, sample } from "./support";
+import { allowStatements, managedPolicySources, partOfAdminFinding, perManagedPolicy, policySources, PolicySource, POLICY_TYPES, sample, where } from "./support";
 
 
 export const resourceWildcard = defineRule({
@@ -9,38 +9,51 @@ export const resourceWildcard = defineRule({
   severity: "high",
   controls: { owasp: ["NHI5"], nistCsf: ["PR.AA-05"] },
   rationale:
-    'Write and permissions-management actions on `Resource: "*"` reach every bucket, table, key and role in the account, including the ones of other teams and the identity\'s own permissions. Access levels come from the AWS Service Authorization Reference; actions that cannot be scoped to a resource are not reported.',
+    'Write and permissions-management actions on `Resource: "*"` reach every bucket, table, key and role in the account, including the ones of other teams and the identity\'s own permissions. Access levels come from the AWS Service Authorization Reference; actions that cannot be scoped to a resource are not reported. Attached AWS managed policies are judged by their documents, one finding per policy.',
   remediation: 'Name the resource ARNs (or ARN patterns with the workload\'s prefix) the workload writes to in the spec\'s access statements instead of "*".',
   appliesTo: { types: POLICY_TYPES },
-  check(r) {
+  check(r, ctx) {
     const findings: RuleFinding[] = [];
-    for (const { source, st } of allowStatements(r, policySources(r), findings)) {
+    const managed = new Map<PolicySource, { finding: RuleFinding; actions: number }[]>();
+    // Its own documents, and those of the AWS managed policies it attaches (by their content).
+    for (const { source, st } of allowStatements(r, [...policySources(r, ctx.graph), ...managedPolicySources(r, ctx.graph)], findings)) {
       const everywhere = (st.Resource ?? []).includes("*") || st.NotResource !== undefined;
       if (!everywhere) continue;
+      const partOf = partOfAdminFinding(r, source);
+      const add = (f: RuleFinding, actions = 0) => {
+        if (!source.managed) findings.push(f);
+        else managed.set(source, [...(managed.get(source) ?? []), { finding: f, actions }]);
+      };
       const on = st.NotResource ? `NotResource [${st.NotResource.join(", ")}]` : 'Resource "*"';
       if (st.NotAction) {
-        findings.push({ key: `NotAction::${st.NotAction.join(",")}`, field: source.field, severity: "critical", message: `${r.address} allows everything except [${st.NotAction.join(", ")}] on ${on} in ${source.field}. Expected: explicit actions on named resources. Fix: list the actions and resource ARNs` });
+        add({ key: `NotAction::${st.NotAction.join(",")}`, field: source.field, partOf, severity: "critical", summary: `allows everything except [${st.NotAction.join(", ")}] on ${on}`, message: `${r.address} allows everything except [${st.NotAction.join(", ")}] on ${on} in ${where(source)}. Expected: explicit actions on named resources. Fix: list the actions and resource ARNs` }, Number.MAX_SAFE_INTEGER);
       }
       for (const pattern of st.Action ?? []) {
         const exp = expandAction(pattern);
         if (!exp.actions.length) {
-          findings.push({
+          const why = exp.unknownServices.length ? `service ${exp.unknownServices.join(", ")} is not in the IAM action data` : "it matches no known action";
+          add({
             key: `Unknown::action:${pattern}`,
             field: source.field,
-            message: `cannot evaluate the access level of ${pattern} on ${on} in ${r.address}: ${exp.unknownServices.length ? `service ${exp.unknownServices.join(", ")} is not in the IAM action data` : "it matches no known action"}. Fix: check the action name, or exempt this finding with a ticket`,
+            partOf,
+            summary: `allows ${pattern} on ${on}, whose access level the gate cannot evaluate: ${why}`,
+            message: `cannot evaluate the access level of ${pattern} on ${on} in ${r.address}: ${why}. Fix: check the action name, or exempt this finding with a ticket`,
           });
           continue;
         }
         const { scopedWrites: writes, scopedWriteEscalations: esc } = expansionFacts(exp);
         if (!writes.length) continue;
-        findings.push({
+        const what = `write or permissions-management actions ${sample(esc.length ? esc : writes)} on every resource in the account`;
+        add({
           key: `Action::${pattern}`,
           field: source.field,
+          partOf,
           severity: esc.length ? "critical" : "high",
-          message: `${r.address} allows ${pattern} on ${on} in ${source.field}: write or permissions-management actions ${sample(esc.length ? esc : writes)} on every resource in the account. Expected: the resource ARNs it writes to. Fix: replace "*" with those ARNs`,
-        });
+          summary: `allows ${pattern} on ${on}: ${what}`,
+          message: `${r.address} allows ${pattern} on ${on} in ${where(source)}: ${what}. Expected: the resource ARNs it writes to. Fix: replace "*" with those ARNs`,
+        }, writes.length);
       }
     }
-    return fail(...findings);
+    return fail(...findings, ...perManagedPolicy(r, managed, "the resource ARNs it writes to"));
   },
 });

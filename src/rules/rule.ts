@@ -49,6 +49,29 @@ export interface RuleFinding {
   severity?: Severity;
   /** The attribute the finding is about (never its value). */
   field?: string;
+  /**
+   * A short phrase naming the problem (`nhi:owner`, `nhi:environment = "qa"`), used by the
+   * rule's `fold` when several of its findings on one resource are reported as one.
+   */
+  summary?: string;
+  /**
+   * This finding is part of another resource's finding when that one is reported (active):
+   * a policy attached to a role reported as created outside a governed construct is part of
+   * that role's problem, not a problem of its own. It is then listed in that finding's `parts`.
+   */
+  partOf?: { address: string; ruleId: string; findingId?: string };
+}
+
+/**
+ * How a rule's findings on one resource are one problem: one finding (id: the rule id, with
+ * every granular id in `parts`) whose message `message` builds; or, when the resource has an
+ * active finding of rule `into`, a sentence (`sentence`) of that finding. Exemptions are applied
+ * to the granular findings first, so an exemption of one granular id keeps covering exactly it.
+ */
+export interface FoldSpec {
+  into?: string;
+  message(r: IdentityResource, parts: RuleFinding[]): string;
+  sentence(r: IdentityResource, parts: RuleFinding[]): string;
 }
 
 export type RuleResult = { status: "pass" } | { status: "not-applicable"; reason: string } | { status: "fail"; findings: RuleFinding[] };
@@ -82,6 +105,8 @@ export interface Rule {
   appliesTo: AppliesTo;
   /** Pure: the same resource and context give the same result. */
   check(resource: IdentityResource, ctx: RuleContext): RuleResult;
+  /** Several findings of this rule on one resource are one problem (see FoldSpec). */
+  fold?: FoldSpec;
 }
 
 export function defineRule(rule: Rule): Rule {

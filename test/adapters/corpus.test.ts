@@ -54,6 +54,119 @@ const EXPECTED: Record<string, [address: string, type: string][]> = {
   "gke-show.json": [],
 };
 
+/**
+ * Every finding on each real plan, exactly (issue 17: one finding per problem).
+ */
+const EXPECTED_FINDINGS: Record<string, string[]> = {
+  // 2 findings (2 before issue 17's folding)
+  "plan_with_hcl_for_enrichment__tfplan.json": [
+    "NHI-GOV-001 @ aws_iam_policy.policy",
+    "NHI-GOV-005[Action::*] @ aws_iam_policy.policy",
+  ],
+  // 21 findings (53 before issue 17's folding)
+  "example_GithubActionsOIDCTrustPolicy__tfplan.json": [
+    "NHI-GOV-001 @ module.poc.aws_iam_openid_connect_provider.r5",
+    "NHI-GOV-001 @ module.poc.aws_iam_role.r1[\"p1\"]",
+    "NHI-GOV-008[Boundary::missing] @ module.poc.aws_iam_role.r1[\"p1\"]",
+    "NHI-GOV-009[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r1[\"p1\"]",
+    "NHI-GOV-010[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r1[\"p1\"]",
+    "NHI-GOV-015[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r1[\"p1\"]",
+    "NHI-GOV-001 @ module.poc.aws_iam_role.r1[\"p2\"]",
+    "NHI-GOV-008[Boundary::missing] @ module.poc.aws_iam_role.r1[\"p2\"]",
+    "NHI-GOV-009[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r1[\"p2\"]",
+    "NHI-GOV-010[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r1[\"p2\"]",
+    "NHI-GOV-015[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r1[\"p2\"]",
+    "NHI-GOV-001 @ module.poc.aws_iam_role.r6[\"p1\"]",
+    "NHI-GOV-008[Boundary::missing] @ module.poc.aws_iam_role.r6[\"p1\"]",
+    "NHI-GOV-009[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r6[\"p1\"]",
+    "NHI-GOV-010[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r6[\"p1\"]",
+    "NHI-GOV-015[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r6[\"p1\"]",
+    "NHI-GOV-001 @ module.poc.aws_iam_role.r6[\"p2\"]",
+    "NHI-GOV-008[Boundary::missing] @ module.poc.aws_iam_role.r6[\"p2\"]",
+    "NHI-GOV-009[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r6[\"p2\"]",
+    "NHI-GOV-010[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r6[\"p2\"]",
+    "NHI-GOV-015[Unknown::assume_role_policy] @ module.poc.aws_iam_role.r6[\"p2\"]",
+  ],
+  // 0 findings (0 before issue 17's folding)
+  "modules_edges_tfplan__tfplan.json": [
+  ],
+  // 2 findings (10 before issue 17's folding)
+  "codebuild_tfplan.json": [
+    "NHI-GOV-001 @ aws_iam_role.example",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_role.example",
+  ],
+  // 0 findings (0 before issue 17's folding)
+  "plan_after_unknown__tfplan.json": [
+  ],
+  // 1 findings (1 before issue 17's folding)
+  "plan_booleans__tfplan.json": [
+    "NHI-GOV-001 @ google_service_account.default",
+  ],
+  // 27 findings (65 before issue 17's folding)
+  "runner__resources__plan__tfplan.json": [
+    "NHI-GOV-012[Rotation::missing] @ aws_iam_access_key.user",
+    "NHI-GOV-012[TTL::missing] @ aws_iam_access_key.user",
+    "NHI-GOV-014[Secret::plaintext-state] @ aws_iam_access_key.user",
+    "NHI-GOV-001 @ aws_iam_role.ec2role",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_role.ec2role",
+    "NHI-GOV-001 @ aws_iam_role.iam_for_eks",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_role.iam_for_eks",
+    "NHI-GOV-001 @ aws_iam_role.iam_for_lambda",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_role.iam_for_lambda",
+    "NHI-GOV-005[Action::ec2:*] @ aws_iam_role_policy.ec2policy",
+    "NHI-GOV-005[Action::rds:*] @ aws_iam_role_policy.ec2policy",
+    "NHI-GOV-005[Action::s3:*] @ aws_iam_role_policy.ec2policy",
+    "NHI-GOV-006[Action::ec2:*] @ aws_iam_role_policy.ec2policy",
+    "NHI-GOV-006[Action::rds:*] @ aws_iam_role_policy.ec2policy",
+    "NHI-GOV-006[Action::s3:*] @ aws_iam_role_policy.ec2policy",
+    "NHI-GOV-006[Policy::AmazonEKSClusterPolicy] @ aws_iam_role_policy_attachment.policy_attachment-AmazonEKSClusterPolicy",
+    "NHI-GOV-006[Policy::AmazonEKSServicePolicy] @ aws_iam_role_policy_attachment.policy_attachment-AmazonEKSServicePolicy",
+    "NHI-GOV-001 @ aws_iam_user.user",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_user.user",
+    "NHI-GOV-005[Action::cloudwatch:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-005[Action::ec2:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-005[Action::lambda:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-005[Action::s3:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-006[Action::cloudwatch:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-006[Action::ec2:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-006[Action::lambda:*] @ aws_iam_user_policy.userpolicy",
+    "NHI-GOV-006[Action::s3:*] @ aws_iam_user_policy.userpolicy",
+  ],
+  // 0 findings (0 before issue 17's folding)
+  "plan_nested_child_modules_with_connections__tfplan.json": [
+  ],
+  // 0 findings (0 before issue 17's folding)
+  "plan_with_child_modules__tfplan.json": [
+  ],
+  // 15 findings (34 before issue 17's folding)
+  "plan_with_iam_policies__tfplan.json": [
+    "NHI-GOV-001 @ aws_iam_group.fail_2",
+    "NHI-GOV-005[Action::iam:*] @ aws_iam_group_policy.fail_2",
+    "NHI-GOV-005[Action::s3:get*] @ aws_iam_group_policy.fail_2",
+    "NHI-GOV-006[Action::iam:*] @ aws_iam_group_policy.fail_2",
+    "NHI-GOV-001 @ aws_iam_policy.policy_pass",
+    "NHI-GOV-005[Action::s3:*] @ aws_iam_policy.policy_pass",
+    "NHI-GOV-006[Action::s3:*] @ aws_iam_policy.policy_pass",
+    "NHI-GOV-001 @ aws_iam_role.example",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_role.example",
+    "NHI-GOV-005[Action::iam:*] @ aws_iam_role_policy.fail_1",
+    "NHI-GOV-006[Action::iam:*] @ aws_iam_role_policy.fail_1",
+    "NHI-GOV-001 @ aws_iam_user.fail_3",
+    "NHI-GOV-008[Boundary::missing] @ aws_iam_user.fail_3",
+    "NHI-GOV-005[Action::iam:*] @ aws_iam_user_policy.fail_3",
+    "NHI-GOV-006[Action::iam:*] @ aws_iam_user_policy.fail_3",
+  ],
+  // 3 findings (3 before issue 17's folding)
+  "plan_with_utf_16_encoding__tfplan.json": [
+    "NHI-GOV-002[External::role] @ aws_iam_role_policy.fail_1",
+    "NHI-GOV-005[Action::*] @ aws_iam_role_policy.fail_1",
+    "NHI-GOV-006[Action::*] @ aws_iam_role_policy.fail_1",
+  ],
+  // 0 findings (0 before issue 17's folding)
+  "gke-show.json": [
+  ],
+};
+
 const expectedFor = (suffix: string) =>
   EXPECTED[suffix]
     .filter(([, type]) => catalogByTerraformType(type))
@@ -86,6 +199,12 @@ describe("the real plans of the corpus", () => {
       expect(r.judged).toBe(true);
     }
     expect(report.passed).toBe(expectedFor(suffix).length === 0);
+  });
+
+  it.each(Object.keys(EXPECTED_FINDINGS))("%s: exactly these findings", (suffix) => {
+    const { value, input } = readJson(file(suffix));
+    const report = evaluate(planToInput(value, input.name), { clock });
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}`)).toEqual(EXPECTED_FINDINGS[suffix]);
   });
 
   it("decodes the UTF-16LE plan (with its BOM) and reads format 0.2", () => {

@@ -218,7 +218,9 @@ describe("readJson: the streaming path with terraformPrune reads plans and state
       },
     },
   };
-  const files = [...corpus.map((f) => path.join(CORPUS, f)), ...Object.entries(built).map(([name, v]) => write(JSON.stringify(v, null, 1), name))];
+  // A raw state file (version 4), as a backend stores it.
+  const rawState = path.join(__dirname, "../fixtures/states/legacy.tfstate");
+  const files = [...corpus.map((f) => path.join(CORPUS, f)), ...Object.entries(built).map(([name, v]) => write(JSON.stringify(v, null, 1), name)), rawState];
 
   it("has inputs to compare", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(12);

@@ -79,8 +79,11 @@ describe("provenance and integrity", () => {
     expect(ids(report)).toContain("NHI-GOV-001 @ aws_iam_role.raw");
     // What, where, what is expected, how to fix: each said once.
     expect(report.findings.find((f) => f.ruleId === "NHI-GOV-001")?.message).toBe(
-      "IAM role aws_iam_role.raw is created outside a governed construct. Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated",
+      "IAM role aws_iam_role.raw is created outside a governed construct. Lifecycle tags (NHI-GOV-003): no nhi:owner, nhi:purpose, nhi:environment, nhi:system-of-record, nhi:retirement, nhi:workload, nhi:recertify-by, nhi:credential tags. Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated",
     );
+    // Its missing lifecycle tags are part of that finding, not eight findings of their own.
+    expect(ids(report)).toEqual(["NHI-GOV-001 @ aws_iam_role.raw", "NHI-GOV-008[Boundary::missing] @ aws_iam_role.raw", "NHI-GOV-009[Unparsable::assume_role_policy] @ aws_iam_role.raw", "NHI-GOV-010[Unparsable::assume_role_policy] @ aws_iam_role.raw", "NHI-GOV-015[Unparsable::assume_role_policy] @ aws_iam_role.raw"]);
+    expect(report.findings[0].parts).toEqual(["credential", "environment", "owner", "purpose", "recertify-by", "retirement", "system-of-record", "workload"].map((t) => `NHI-GOV-003[Tag::nhi:${t}]`));
   });
 
   it("does not pass governed tags copied onto a hand-written role", () => {
@@ -133,19 +136,21 @@ describe("provenance and integrity", () => {
     expect(JSON.stringify(run(rs))).toBe(JSON.stringify(run([...rs].reverse())));
   });
 
-  it("lifecycle tags: missing and invalid ones are named", () => {
-    const r = resource("aws_iam_role", "aws_iam_role.raw", { name: "raw", tags: { [TAG.owner]: "@a/b", [TAG.environment]: "qa" } });
-    const found = ids(run([r])).filter((i) => i.startsWith("NHI-GOV-003"));
-    expect(found).toEqual(
-      [
-        "NHI-GOV-003[Tag::nhi:credential]",
-        "NHI-GOV-003[Tag::nhi:environment]",
-        "NHI-GOV-003[Tag::nhi:purpose]",
-        "NHI-GOV-003[Tag::nhi:recertify-by]",
-        "NHI-GOV-003[Tag::nhi:retirement]",
-        "NHI-GOV-003[Tag::nhi:system-of-record]",
-        "NHI-GOV-003[Tag::nhi:workload]",
-      ].map((i) => `${i} @ aws_iam_role.raw`),
+  it("lifecycle tags: missing and invalid ones are named, in one finding", () => {
+    const PARTS = ["credential", "environment", "purpose", "recertify-by", "retirement", "system-of-record", "workload"].map((t) => `NHI-GOV-003[Tag::nhi:${t}]`);
+    // From an approved module, so not reported as created outside a governed construct.
+    const r = resource("aws_iam_role", "module.m.aws_iam_role.raw", { name: "raw", tags: { [TAG.owner]: "@a/b", [TAG.environment]: "qa" } }, { origin: { source: "terraform-plan", module: { address: "module.m", source: "acme/identity" } } });
+    const report = evaluate({ resources: [r] }, { clock, config: { approvedModuleSources: ["acme/identity"] } });
+    const tags = report.findings.filter((f) => f.ruleId === "NHI-GOV-003");
+    expect(tags.map((f) => [f.findingId, f.field, f.parts])).toEqual([["NHI-GOV-003", "tags", PARTS]]);
+    expect(tags[0].message).toBe(
+      'module.m.aws_iam_role.raw has missing or invalid lifecycle tags: no nhi:purpose, nhi:system-of-record, nhi:retirement, nhi:workload, nhi:recertify-by, nhi:credential tags; nhi:environment = "qa" (expected one of prod, staging, dev, test, sandbox). Expected: every lifecycle tag, with a valid value, on every non-human identity. Fix: set them through GovernedIdentity\'s spec',
     );
+    // The granular findings, unfolded, are the same problems.
+    const granular = evaluate({ resources: [r] }, { clock, config: { approvedModuleSources: ["acme/identity"] }, fold: false });
+    expect(granular.findings.filter((f) => f.ruleId === "NHI-GOV-003").map((f) => f.findingId)).toEqual(PARTS);
+    // One wrong tag stays its granular finding.
+    const one = evaluate({ resources: [{ ...r, props: { ...r.props, tags: { ...(r.props.tags as object), ...Object.fromEntries(PARTS.map((p) => [p.slice(17, -1), "x"])), [TAG.environment]: "prod", [TAG.purpose]: "Runs the nightly export", [TAG.recertifyBy]: "2026-07-01", [TAG.credential]: "federated" } } }] }, { clock, config: { approvedModuleSources: ["acme/identity"] } });
+    expect(one.findings.filter((f) => f.ruleId === "NHI-GOV-003")).toEqual([]);
   });
 });

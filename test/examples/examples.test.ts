@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readSynth } from "../../src/adapters/cdktf-synth";
+import { readJson } from "../../src/adapters/input";
+import { planToInput } from "../../src/adapters/terraform-plan";
 import { evaluate } from "../../src/engine/evaluate";
 import { main } from "../../src/cli/main";
 import { checkPulumiProgram } from "../../testing";
@@ -73,7 +75,26 @@ describe("the bundled examples", () => {
     require("../../examples/cdktf-ungoverned/main").synth(out);
     const report = evaluate(readSynth(out), { clock });
     expect(report.passed).toBe(false);
-    expect(ids(report.findings)).toEqual(expect.arrayContaining(["NHI-GOV-001", "NHI-GOV-003", "NHI-GOV-005", "NHI-GOV-006", "NHI-GOV-007", "NHI-GOV-008", "NHI-GOV-010", "NHI-GOV-011", "NHI-GOV-012", "NHI-GOV-014"]));
+    // One finding per problem: the missing lifecycle tags, and what hangs off each hand-written identity, are parts of its NHI-GOV-001.
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}`)).toEqual([
+      "NHI-GOV-012[Rotation::missing] @ aws_iam_access_key.legacy-sftp-key",
+      "NHI-GOV-012[TTL::missing] @ aws_iam_access_key.legacy-sftp-key",
+      "NHI-GOV-014[Secret::plaintext-state] @ aws_iam_access_key.legacy-sftp-key",
+      "NHI-GOV-001 @ aws_iam_role.ci-deployer",
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_role.ci-deployer",
+      "NHI-GOV-010[Condition::aud] @ aws_iam_role.ci-deployer",
+      "NHI-GOV-010[Condition::sub] @ aws_iam_role.ci-deployer",
+      "NHI-GOV-011[Session::too-long] @ aws_iam_role.ci-deployer",
+      "NHI-GOV-001 @ aws_iam_role.lambda-role",
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_role.lambda-role",
+      "NHI-GOV-005[Action::dynamodb:*] @ aws_iam_role_policy.lambda-policy",
+      "NHI-GOV-006[Action::dynamodb:*] @ aws_iam_role_policy.lambda-policy",
+      "NHI-GOV-006[Action::iam:passrole] @ aws_iam_role_policy.lambda-policy",
+      "NHI-GOV-007[Policy::AdministratorAccess] @ aws_iam_role_policy_attachment.ci-deployer-admin",
+      "NHI-GOV-001 @ aws_iam_user.legacy-sftp",
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_user.legacy-sftp",
+    ]);
+    expect(ids(report.findings.flatMap((f) => (f.parts ?? []).map((findingId) => ({ findingId, address: f.address }))))).toEqual(["NHI-GOV-002", "NHI-GOV-003", "NHI-GOV-005", "NHI-GOV-006"]);
   });
 
   it("pulumi-governed passes the policy pack's checks; pulumi-ungoverned fails them", async () => {
@@ -82,7 +103,17 @@ describe("the bundled examples", () => {
     expect(governed.summary.governed).toBeGreaterThanOrEqual(9);
     const raw = await checkPulumiProgram(() => require("../../examples/pulumi-ungoverned/index").program(), { project: "payments-identities-raw", clock });
     expect(raw.passed).toBe(false);
-    expect(ids(raw.findings)).toEqual(expect.arrayContaining(["NHI-GOV-001", "NHI-GOV-003", "NHI-GOV-007", "NHI-GOV-010", "NHI-GOV-012"]));
+    expect(raw.findings.map((f) => `${f.findingId} @ ${f.address.replace("urn:pulumi:stack::payments-identities-raw::", "")}`)).toEqual([
+      "NHI-GOV-012[Rotation::missing] @ aws:iam/accessKey:AccessKey::legacy-sftp-key",
+      "NHI-GOV-012[TTL::missing] @ aws:iam/accessKey:AccessKey::legacy-sftp-key",
+      "NHI-GOV-001 @ aws:iam/role:Role::ci-deployer",
+      "NHI-GOV-008[Boundary::missing] @ aws:iam/role:Role::ci-deployer",
+      "NHI-GOV-010[Condition::aud] @ aws:iam/role:Role::ci-deployer",
+      "NHI-GOV-010[Condition::sub] @ aws:iam/role:Role::ci-deployer",
+      "NHI-GOV-007[Policy::AdministratorAccess] @ aws:iam/rolePolicyAttachment:RolePolicyAttachment::ci-deployer-admin",
+      "NHI-GOV-001 @ aws:iam/user:User::legacy-sftp",
+      "NHI-GOV-008[Boundary::missing] @ aws:iam/user:User::legacy-sftp",
+    ]);
   });
 
   it("nhi-gate plan fails the bundled example plan with exit code 1", async () => {
@@ -92,5 +123,33 @@ describe("the bundled examples", () => {
     expect(code).toBe(1);
     expect(out).toMatch(/NHI-GOV-001/);
     expect(out).toMatch(/aws_iam_user_policy\.fail_3/);
+  });
+
+  it("examples/plans/iam-policies.tfplan.json: exactly these findings (issue 17: no false links by name, one finding per problem)", () => {
+    const { value, input } = readJson(path.join(root, "examples/plans/iam-policies.tfplan.json"));
+    const report = evaluate(planToInput(value, input.name), { clock });
+    // Before: 35 findings, among them "aws_iam_user_policy.fail_3: user points at aws_iam_group_policy.fail_2" (the two only share the name
+    // "example"), eight NHI-GOV-003 on each of the role and the user, and NHI-GOV-001 on the group policy (groups were not catalogued).
+    expect(report.findings.map((f) => `${f.findingId} @ ${f.address}`)).toEqual([
+      "NHI-GOV-001 @ aws_iam_group.fail_2",
+      "NHI-GOV-005[Action::iam:*] @ aws_iam_group_policy.fail_2",
+      "NHI-GOV-005[Action::s3:get*] @ aws_iam_group_policy.fail_2",
+      "NHI-GOV-006[Action::iam:*] @ aws_iam_group_policy.fail_2",
+      "NHI-GOV-001 @ aws_iam_policy.policy_pass",
+      "NHI-GOV-005[Action::s3:*] @ aws_iam_policy.policy_pass",
+      "NHI-GOV-006[Action::s3:*] @ aws_iam_policy.policy_pass",
+      "NHI-GOV-001 @ aws_iam_role.example",
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_role.example",
+      "NHI-GOV-005[Action::iam:*] @ aws_iam_role_policy.fail_1",
+      "NHI-GOV-006[Action::iam:*] @ aws_iam_role_policy.fail_1",
+      "NHI-GOV-001 @ aws_iam_user.fail_3",
+      "NHI-GOV-008[Boundary::missing] @ aws_iam_user.fail_3",
+      "NHI-GOV-005[Action::iam:*] @ aws_iam_user_policy.fail_3",
+      "NHI-GOV-006[Action::iam:*] @ aws_iam_user_policy.fail_3",
+    ]);
+    const parts = (address: string) => report.findings.find((f) => f.ruleId === "NHI-GOV-001" && f.address === address)?.parts?.filter((p) => p.includes(" @ "));
+    expect(parts("aws_iam_user.fail_3")).toEqual(["NHI-GOV-002[Owner::aws_iam_user.fail_3] @ aws_iam_user_policy.fail_3"]);
+    expect(parts("aws_iam_group.fail_2")).toEqual(["NHI-GOV-002[Owner::aws_iam_group.fail_2] @ aws_iam_group_policy.fail_2"]);
+    expect(parts("aws_iam_role.example")).toEqual(["NHI-GOV-002[Owner::aws_iam_role.example] @ aws_iam_role_policy.fail_1"]);
   });
 });

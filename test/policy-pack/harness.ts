@@ -45,6 +45,8 @@ export interface Harness {
   analyzeStack(rs: HarnessResource[]): Promise<Diagnostic[]>;
   /** What the pack logged through the engine service. */
   logs: string[];
+  /** The pack process's id (the benchmark reads its CPU time). */
+  pid: number | undefined;
   stderr(): string;
   close(): Promise<void>;
 }
@@ -69,7 +71,7 @@ function diagnostics(resp: { getDiagnosticsList(): { getPolicyname(): string; ge
 }
 
 /** Start the pack as the engine would. `env` adds to the PULUMI_* variables (NHI_GOVERNANCE_NOW pins the clock). */
-export async function startPack(opts: { env?: Record<string, string>; project?: string; stack?: string; dryRun?: boolean } = {}): Promise<Harness> {
+export async function startPack(opts: { env?: Record<string, string>; project?: string; stack?: string; dryRun?: boolean; /** Another pack (the benchmark's @pulumi/awsguard), run with its own @pulumi/pulumi. */ packDir?: string } = {}): Promise<Harness> {
   const logs: string[] = [];
   const engine = new grpc.Server();
   engine.addService(engineGrpc.EngineService, {
@@ -81,9 +83,10 @@ export async function startPack(opts: { env?: Record<string, string>; project?: 
     setRootResource: (_c: unknown, cb: (e: null, r: unknown) => void) => cb(null, new enginePb.SetRootResourceResponse()),
   });
   const enginePort = await new Promise<number>((resolve, reject) => engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const packDir = opts.packDir ?? PACK_DIR;
+  const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] }));
   const child: ChildProcess = spawn(process.execPath, [join(pulumiDir, "cmd", "run-policy-pack"), `127.0.0.1:${enginePort}`, "."], {
-    cwd: PACK_DIR,
+    cwd: packDir,
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
@@ -117,6 +120,7 @@ export async function startPack(opts: { env?: Record<string, string>; project?: 
   const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
   return {
     logs,
+    pid: child.pid,
     stderr: () => err,
     async analyzerInfo() {
       const info = await call<any>(client, "getAnalyzerInfo", new Empty());

