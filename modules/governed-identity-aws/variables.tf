@@ -55,13 +55,14 @@ variable "permissions_boundary" {
 }
 
 variable "trust" {
-  description = "Who may use the identity: kind github-oidc (repository, ref or environment, oidc_provider_arn), aws-service (service, source_account), aws-role (role_arn, external_id) or eks-pod-identity (cluster_name, namespace, service_account). Null only for static-key credentials."
+  description = "Who may use the identity: kind github-oidc (repository, ref or environment, oidc_provider_arn, or account to pick the OIDC provider the gate config names for that account), aws-service (service, source_account), aws-role (role_arn, external_id) or eks-pod-identity (cluster_name, namespace, service_account). Null only for static-key credentials."
   type = object({
     kind              = string
     repository        = optional(string)
     ref               = optional(string)
     environment       = optional(string)
     oidc_provider_arn = optional(string)
+    account           = optional(string)
     service           = optional(string)
     source_account    = optional(string)
     role_arn          = optional(string)

@@ -25,8 +25,50 @@ export const PROVIDER_ADDRESS = `${PROVIDER_SOURCE.hostname}/${PROVIDER_SOURCE.n
 export const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "freebsd_amd64"] as const;
 export const PROTOCOL_VERSIONS = ["6.0"];
 
-/** What the bundled provider requires at run time (the rest of the package's dependencies it never loads). */
-export const PROVIDER_RUNTIME_DEPENDENCIES = ["@grpc/grpc-js", "@grpc/proto-loader", "protobufjs", "@msgpack/msgpack", "@peculiar/x509", "reflect-metadata", "zod", "yaml", "tinyduration"];
+/** The compiled module the provider starts from (bin/terraform-provider-nhi.js requires it). */
+export const PROVIDER_ENTRY = "dist/terraform-provider/main.js";
+
+const BUILTINS = new Set(require("node:module").builtinModules as string[]);
+const REQUIRE = /\brequire\(\s*(["'])([^"'\n]+)\1\s*\)/g;
+
+/** `@scope/name/deep/path` -> `@scope/name`; `name/deep` -> `name`. */
+const packageOf = (specifier: string) => (specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]);
+
+/**
+ * The packages the provider loads at run time, found by following the literal `require(...)`
+ * calls of the compiled JavaScript from PROVIDER_ENTRY (relative ones within `compiled`, a map
+ * from package-relative paths to file contents): what the bundle must carry, derived from the
+ * code rather than kept by hand (a hand-kept list went stale when the engine gained a
+ * dependency). A relative require that resolves to no compiled file is an error.
+ */
+export function providerRuntimeDependencies(compiled: Map<string, Uint8Array>, entry = PROVIDER_ENTRY): string[] {
+  const deps = new Set<string>();
+  const seen = new Set<string>();
+  const resolve = (from: string, spec: string): string | undefined => {
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+    return [base, `${base}.js`, `${base}/index.js`].find((c) => compiled.has(c));
+  };
+  const stack = [entry];
+  while (stack.length) {
+    const file = stack.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = Buffer.from(compiled.get(file) as Uint8Array).toString("utf8");
+    for (const m of text.matchAll(REQUIRE)) {
+      const spec = m[2];
+      if (spec.startsWith(".")) {
+        const target = resolve(file, spec);
+        if (target === undefined) {
+          if (spec.endsWith(".json")) continue; // package.json and data files are read, not compiled
+          throw new LayoutError(`${file} requires ${spec}, which is not among the compiled sources`);
+        }
+        stack.push(target);
+      } else if (!spec.startsWith("node:") && !BUILTINS.has(spec) && !BUILTINS.has(spec.split("/")[0])) deps.add(packageOf(spec));
+    }
+  }
+  if (!seen.size || !compiled.has(entry)) throw new LayoutError(`the compiled provider ${entry} is missing`);
+  return [...deps].sort();
+}
 
 /** A fixed time for every zip entry: the same package version gives byte-identical zips (and hashes). */
 const ZIP_TIME = new Date("2020-01-01T00:00:00Z");
@@ -146,7 +188,7 @@ function findPackage(name: string, from: string): string | undefined {
  * up from where each package was found, as Node does with npm's and yarn's layouts; pnpm's
  * isolated layout is not supported (a dependency it hides is reported missing).
  */
-function dependencyFiles(packageDir: string): Map<string, Uint8Array> {
+function dependencyFiles(packageDir: string, dependencies: string[]): Map<string, Uint8Array> {
   const root = path.resolve(packageDir);
   const out = new Map<string, Uint8Array>();
   const placed = new Map<string, string>();
@@ -178,7 +220,7 @@ function dependencyFiles(packageDir: string): Map<string, Uint8Array> {
     for (const dep of Object.keys(pj.dependencies ?? {})) visit(dep, dir, false);
     for (const dep of Object.keys(pj.optionalDependencies ?? {})) visit(dep, dir, true);
   };
-  for (const dep of PROVIDER_RUNTIME_DEPENDENCIES) visit(dep, root, false);
+  for (const dep of dependencies) visit(dep, root, false);
   return out;
 }
 
@@ -191,8 +233,9 @@ export function bundleEntries(root: string = packageRoot(), note: (s: string) =>
   file(executableName(version), launcher(version), 0o755);
   file("nhi-governance/package.json", `${JSON.stringify({ name: "nhi-governance", version, license: pkg.license, private: true, description: "The nhi-governance Terraform provider, bundled (see docs/terraform-provider.md)" }, null, 2)}\n`);
   for (const f of ["terraform-provider-nhi.js", "newest-source.js"]) file(`nhi-governance/bin/${f}`, fs.readFileSync(path.join(root, "bin", f)), f.startsWith("terraform") ? 0o755 : 0o644);
-  for (const [rel, data] of compiledSources(root, note)) file(`nhi-governance/${rel}`, data);
-  for (const [rel, data] of dependencyFiles(root)) file(rel, data);
+  const compiled = compiledSources(root, note);
+  for (const [rel, data] of compiled) file(`nhi-governance/${rel}`, data);
+  for (const [rel, data] of dependencyFiles(root, providerRuntimeDependencies(compiled))) file(rel, data);
   if (fs.existsSync(path.join(root, "LICENSE"))) file("nhi-governance/LICENSE", fs.readFileSync(path.join(root, "LICENSE")));
   return entries;
 }

@@ -37,6 +37,10 @@ describe("the guardrail boundary in a plan", () => {
       change({ address: "aws_iam_role_policy_attachment.grant", type: "aws_iam_role_policy_attachment", after: { role: "hand", policy_arn: "arn:aws:iam::111111111111:policy/nhi-guardrail" } }),
     ]);
     expect(r.passed).toBe(false);
-    expect(new Set(r.findings.map((f) => f.address))).toEqual(new Set(["aws_iam_role.hand", "aws_iam_role_policy_attachment.grant"]));
+    // The attachment is judged: ungoverned, and a part of the hand-written role's NHI-GOV-001
+    // (one finding per problem, src/engine/fold.ts), not passed as the boundary.
+    expect(new Set(r.findings.map((f) => f.address))).toEqual(new Set(["aws_iam_role.hand"]));
+    expect(r.resources.find((s) => s.address === "aws_iam_role_policy_attachment.grant")).toMatchObject({ governed: "ungoverned", judged: true });
+    expect(r.findings.find((f) => f.ruleId === "NHI-GOV-001")?.parts?.some((p) => p.includes("aws_iam_role_policy_attachment.grant"))).toBe(true);
   });
 });

@@ -94,7 +94,9 @@ describe("owner: the gate config's ownerPattern narrows it", () => {
 
 describe("NHI-GOV-003 applies the same owner rule to the nhi:owner tag", () => {
   const owners003 = (resources: Parameters<typeof evaluate>[0]["resources"], config: GateConfigInput = {}) =>
-    evaluate({ resources }, { clock, config })
+    // The granular report (fold: false): NHI-GOV-003's own findings, before they are folded into
+    // one per resource or into NHI-GOV-001 (test/engine/fold.test.ts covers the folding).
+    evaluate({ resources }, { clock, config, fold: false })
       .findings.filter((f) => f.ruleId === "NHI-GOV-003" && f.message.includes(TAG.owner))
       .map((f) => f.message);
 
@@ -114,6 +116,10 @@ describe("NHI-GOV-003 applies the same owner rule to the nhi:owner tag", () => {
     const flagged = owners003([resource("aws_iam_role", "aws_iam_role.raw", { name: "raw", assume_role_policy: "{}", tags })]);
     expect(flagged).toHaveLength(1);
     expect(flagged[0]).toContain('aws_iam_role.raw has nhi:owner = "x"; expected an owner of 2-256 characters');
+    // Folded, as users see it: part of the role's NHI-GOV-001.
+    const folded = evaluate({ resources: [resource("aws_iam_role", "aws_iam_role.raw", { name: "raw", assume_role_policy: "{}", tags })] }, { clock }).findings.find((f) => f.ruleId === "NHI-GOV-001");
+    expect(folded?.parts).toContain("NHI-GOV-003[Tag::nhi:owner]");
+    expect(folded?.message).toContain('nhi:owner = "x" (expected an owner of 2-256 characters');
   });
 });
 

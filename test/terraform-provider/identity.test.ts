@@ -35,7 +35,7 @@ describe("provider::nhi::identity: the function behind the HCL module", () => {
     }
     expect(err).toBeInstanceOf(IdentityArgumentError);
     expect(err?.issues.map((i) => i.path).sort()).toEqual(["access.0.actions.0", "trust.ref"]);
-    expect(err?.message).toContain('access.0.actions.0: expected an IAM action such as s3:GetObject (service:Action) (got "s3:Get Object")');
+    expect(err?.message).toContain('access.0.actions.0: expected an IAM action such as s3:GetObject (service:Action); fix: write it as service:Action (got "s3:Get Object")');
   });
 
   test("a field given twice (snake and camel) is an error, not a silent pick", () => {

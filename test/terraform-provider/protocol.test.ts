@@ -175,7 +175,7 @@ describe("terraform-provider-nhi under the plugin protocol, as Terraform drives 
     expect(invalid.result).toBeNull();
     expect(invalid.error.function_argument).toBe(0);
     expect(invalid.error.text).toMatch(/^invalid governed identity spec \(\d+ problems\)/);
-    expect(invalid.error.text).toContain('  - purpose: expected purpose of at least 10 characters (got "short")');
+    expect(invalid.error.text).toContain('  - purpose: expected at least 10 characters: what the identity is for, in words; fix: say what the identity does and for whom (got "short")');
     expect(invalid.error.text).toMatch(/ - recertify_by: expected a date within 180 days .*; fix: choose an earlier date/);
     expect(invalid.error.text).toMatch(/ - permissions_boundary: expected a permissions boundary ARN; fix: set permissionsBoundary, or defaultPermissionsBoundary in the gate config/);
     expect(invalid.error.text).toMatch(/unknown field\(s\) bogus/);

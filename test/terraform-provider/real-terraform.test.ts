@@ -195,8 +195,8 @@ module "bad" {
     const text = r.stderr.replace(/│ ?/g, "").replace(/\s+/g, " ");
     expect(text).toContain("while calling provider::nhi::identity(spec, options...)");
     expect(text).toContain('Invalid value for "spec" parameter: invalid governed identity spec (5 problems)');
-    expect(text).toContain('- name: expected 1-64 characters from letters, digits and +=,.@_- (got "bad identity")');
-    expect(text).toContain('- purpose: expected purpose of at least 10 characters (got "short")');
+    expect(text).toContain('- name: expected 1-64 characters from letters, digits and +=,.@_-; fix: shorten it or remove the other characters (got "bad identity")');
+    expect(text).toContain('- purpose: expected at least 10 characters: what the identity is for, in words; fix: say what the identity does and for whom (got "short")');
     expect(text).toContain("- trust: expected trust for a ephemeral identity");
     expect(text).toContain("- permissions_boundary: expected a permissions boundary ARN; fix: set permissionsBoundary, or defaultPermissionsBoundary in the gate config");
     expect(text).toMatch(/- recertify_by: expected a date within 180 days \(the recertification window\); fix: choose an earlier date/);
