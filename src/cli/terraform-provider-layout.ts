@@ -35,7 +35,7 @@ const REQUIRE = /\brequire\(\s*(["'])([^"'\n]+)\1\s*\)/g;
 const packageOf = (specifier: string) => (specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]);
 
 /**
- * The packages the provider loads at run time, found by following the literal `require(...)`
+ * The packages the provider loads at run time, found by following the literal require calls
  * calls of the compiled JavaScript from PROVIDER_ENTRY (relative ones within `compiled`, a map
  * from package-relative paths to file contents): what the bundle must carry, derived from the
  * code rather than kept by hand (a hand-kept list went stale when the engine gained a
