@@ -36,7 +36,7 @@ const packageOf = (specifier: string) => (specifier.startsWith("@") ? specifier.
 
 /**
  * The packages the provider loads at run time, found by following the literal require calls
- * calls of the compiled JavaScript from PROVIDER_ENTRY (relative ones within `compiled`, a map
+ * of the compiled JavaScript from PROVIDER_ENTRY (relative ones within `compiled`, a map
  * from package-relative paths to file contents): what the bundle must carry, derived from the
  * code rather than kept by hand (a hand-kept list went stale when the engine gained a
  * dependency). A relative require that resolves to no compiled file is an error.
