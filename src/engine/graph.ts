@@ -64,6 +64,11 @@ export class ResourceGraph {
     return undefined;
   }
 
+  /** The resource a configuration reference names (`aws_iam_policy.p.arn`), when it is in this evaluation. */
+  resolveRef(ref: string): IdentityResource | undefined {
+    return this.byRef(ref);
+  }
+
   /** The owner links of a resource, one per owner attribute in its catalog entry. */
   links(r: IdentityResource): Link[] {
     const cached = this.linksCache.get(r.address);
