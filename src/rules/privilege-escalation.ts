@@ -145,7 +145,7 @@ function findingsFor(r: IdentityResource, docs: PrincipalDocument[], home: strin
   return escalationPathsGranted(docs, home, ctx.graph).map(({ path, how }) => ({
     key: `Escalation::${path.id}`,
     severity: path.severity,
-    message: `${r.address} can escalate its privileges: it is granted ${sample(how, 4)}, so whoever holds its credentials ${path.description}. A known escalation path (${path.sources.map((s) => ESCALATION_SOURCES[s]).join(", ")}). Expected: no escalation path on a non-human identity. Fix: drop one of ${path.steps.map((s) => s.action).join(", ")}${path.steps.some((s) => s.on === "privileged-role") ? "; scope iam:PassRole / sts:AssumeRole to the exact non-admin roles of this account the workload needs" : ""}${path.mitigatedBy ? `; or confine it with a ${path.mitigatedBy.join(" / ")} condition` : ""}; exempt this finding id with a ticket only when the path is intended`,
+    message: `${r.address} can escalate its privileges: it is granted ${sample(how, 4)}, so whoever holds its credentials ${path.description}. A known escalation path (${path.sources.map((s) => ESCALATION_SOURCES[s]).join(", ")}). Expected: no escalation path on a non-human identity. Fix: ${path.steps.length > 1 ? `drop one of ${path.steps.map((s) => s.action).join(", ")}` : `drop ${path.steps[0].action}`}${path.steps.some((s) => s.on === "privileged-role") ? "; scope iam:PassRole / sts:AssumeRole to the exact non-admin roles of this account the workload needs" : ""}${path.mitigatedBy ? `; or confine it with a ${path.mitigatedBy.join(" / ")} condition` : ""}; exempt this finding id with a ticket only when the path is intended`,
   }));
 }
 

@@ -17,7 +17,7 @@ export const timeBoundAccess = defineRule({
   severity: "high",
   controls: { owasp: ["NHI1", "NHI7"], nistCsf: ["PR.AA-05", "ID.AM-08"] },
   rationale:
-    "GovernedIdentity renders every Allow statement with a DateLessThan aws:CurrentTime condition at the recertification date plus the grace period, so access lapses in AWS itself when nobody recertifies. The seal's algorithm is public: a seal recomputed over a policy without that condition, or with a later date than the identity's tags allow, verifies, and the identity would keep its access forever. Every statement of a sealed identity must carry the condition, no later than its nhi:recertify-by (or nhi:emergency-expires) plus accessGracePeriodDays.",
+    "GovernedIdentity renders every Allow statement with a DateLessThan aws:CurrentTime condition at the recertification date plus the grace period, so access lapses in AWS itself when nobody recertifies. The seal's algorithm is public: a seal recomputed over a policy without that condition, or with a later date than the identity's tags allow, verifies, and the identity would keep its access forever. Every Allow statement of a sealed identity's own policy (the one the seal covers) must carry the condition, no later than its nhi:recertify-by (or nhi:emergency-expires) plus accessGracePeriodDays.",
   remediation:
     "Create the identity with GovernedIdentity, which writes the condition into every statement; do not recompute the seal over a hand-written policy. After recertifying, change recertifyBy in the spec so the construct renders the new date.",
   appliesTo: { types: ["aws_iam_role", "aws_iam_user"] },
