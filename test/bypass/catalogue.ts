@@ -176,7 +176,7 @@ export const BYPASSES: readonly BypassRow[] = [
   {
     id: "RC4-02",
     rootCause: 4,
-    attempt: "An approved git source at an unpinned branch (`<approved>?ref=attacker-branch`)",
+    attempt: "An approved GitHub source at a branch its entry does not pin (`github.com/acme/governed-identity//?ref=attacker-branch`)",
     gate: ["nhi-gate plan"],
     expected: ["NHI-GOV-001 @ module.branch.aws_iam_role.r"],
     outcome: "fails (exit 1)",

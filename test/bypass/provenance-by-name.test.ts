@@ -22,6 +22,7 @@ import { LIFECYCLE } from "../rules/fixtures";
 
 const APPROVED = "app.terraform.io/acme/governed-identity/aws";
 const GIT = "git::https://github.com/acme/governed-identity.git";
+const GH = "github.com/acme/governed-identity";
 
 describe("module source patterns", () => {
   it("reads a source as Terraform's installer does: address, //subdirectory, ?query", () => {
@@ -77,11 +78,11 @@ describe("root cause 4 through nhi-gate plan", () => {
     "plan.json",
     JSON.stringify(
       plan([inModule("raw", raw), inModule("branch", raw), inModule("pinned", raw), inModule("id", { ...sealed, name: "renamed-after-sealing" }), inModule("ok", raw)], {
-        module_calls: { raw: call(`${APPROVED}//modules/raw-role`), branch: call(`${GIT}?ref=attacker-branch`), pinned: call(`${GIT}?ref=v1.4.0`), id: call(APPROVED), ok: call(APPROVED) },
+        module_calls: { raw: call(`${APPROVED}//modules/raw-role`), branch: call(`${GH}//?ref=attacker-branch`), pinned: call(`${GIT}?ref=v1.4.0`), id: call(APPROVED), ok: call(APPROVED) },
       }),
     ),
   );
-  const config = files.write("nhi-governance.config.json", JSON.stringify({ approvedModuleSources: [APPROVED, `${GIT}?ref=v1.4.0`] }));
+  const config = files.write("nhi-governance.config.json", JSON.stringify({ approvedModuleSources: [APPROVED, GH, `${GIT}?ref=v1.4.0`] }));
 
   it("the controls: the approved registry source and the pinned git ref govern their roles", async () => {
     const run = await gate(["plan", planFile, "--config", config]);
