@@ -98,6 +98,10 @@ export function describeManagedPolicy(arn: string, graph: ResourceGraph): string
 export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph, whose: string): IntegrityProblem[] {
   const shape = SHAPES[p.entry.id];
   if (!shape) return [];
+  const managedList = strings(p.props[shape.managed]);
+  const inlineList = list(p.props[shape.inline.list]);
+  // Nothing embedded and nothing unknown: the common case, decided without looking further.
+  if (!managedList.length && !inlineList.length && !p.unknownPaths.length) return [];
   const problems: IntegrityProblem[] = [];
   const dependents = graph.dependentsOf(p);
   const outside = "a governed identity's access is its one sealed own policy, rendered from its spec. It was set on the principal itself (addOverride, an escape hatch, a Pulumi transform) or attached outside this configuration and read back from AWS. Fix: remove it, and widen access through the spec's access statements";
@@ -105,14 +109,14 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
   // Managed policies.
   if (isUnknownAt(p, shape.managed)) {
     problems.push({ key: `Unknown::${shape.managed}`, field: shape.managed, message: `cannot verify ${whose}: ${shape.managed} is unknown until apply, and whatever it attaches grants the identity access` });
-  } else {
+  } else if (managedList.length) {
     const attached = new Set<string>();
     for (const d of dependents) {
       const field = ATTACHERS[d.entry.id];
       if (!field) continue;
       for (const v of [...strings(d.props[field]), ...strings(at(d.before, field))]) attached.add(v);
     }
-    for (const arn of strings(p.props[shape.managed])) {
+    for (const arn of managedList) {
       if (attached.has(arn)) continue;
       problems.push({ key: `ManagedPolicy::${arn}`, message: `${shape.managed} of ${whose} holds ${describeManagedPolicy(arn, graph)}, which its spec does not render: ${outside}` });
     }
@@ -124,6 +128,7 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
     problems.push({ key: `Unknown::${listField}`, field: listField, message: `cannot verify ${whose}: ${listField} is unknown until apply, and whatever it holds grants the identity access` });
     return problems;
   }
+  if (!inlineList.length) return problems;
   const own = new Map<string, Set<string>>();
   for (const d of dependents) {
     const from = shape.inlineFrom[d.entry.id];
@@ -138,7 +143,7 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
     }
     own.set(name, docs);
   }
-  list(p.props[listField]).forEach((item, i) => {
+  inlineList.forEach((item, i) => {
     const name = at(item, nameField);
     const doc = at(item, docField);
     const field = `${listField}.${i}.${docField}`;

@@ -1,5 +1,5 @@
 import { ADMIN_ROLE_NAME, ESCALATION_PATHS, ESCALATION_SOURCES, EscalationPath, EscalationStep } from "../iam/escalation-paths";
-import { canonicalJson, NormalStatement, normalizePolicy } from "../iam/policy";
+import { NormalStatement, normalizePolicy } from "../iam/policy";
 import { actionMatches, isWildcard } from "../iam/actions";
 import { IdentityResource } from "../engine/model";
 import { ResourceGraph } from "../engine/graph";
@@ -97,21 +97,31 @@ function stepGrants(step: EscalationStep, path: EscalationPath, grants: Grant[],
   return out;
 }
 
+/** Every action some path needs, lowercased: a principal granted none of them has no path (most principals). */
+const STEP_ACTIONS = new Set(ESCALATION_PATHS.flatMap((p) => p.steps.map((s) => s.action.toLowerCase())));
+
 /** The known paths fully granted by these documents, longest first, with how each step is granted. */
 export function escalationPathsGranted(docs: PrincipalDocument[], home: string[], graph: ResourceGraph): { path: EscalationPath; how: string[] }[] {
-  const grants: Grant[] = [];
-  const denied = new Set<string>();
-  const seen = new Set<string>();
+  const parsed: { from: string; statements: readonly NormalStatement[] }[] = [];
+  const seen = new Set<unknown>();
+  let any = false;
   for (const { from, document } of docs) {
-    let statements: NormalStatement[];
+    let statements: readonly NormalStatement[];
     try {
       statements = normalizePolicy(document).Statement;
     } catch {
       continue; // the policy rules report unparsable documents
     }
-    const key = `${from}|${canonicalJson(statements)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    // The same document reached twice (by ARN and by reference) counts once.
+    if (seen.has(statements)) continue;
+    seen.add(statements);
+    parsed.push({ from, statements });
+    if (!any) any = statements.some((st) => st.Effect === "Allow" && (st.Action ?? []).some((a) => STEP_ACTIONS.has(a)));
+  }
+  if (!any) return [];
+  const grants: Grant[] = [];
+  const denied = new Set<string>();
+  for (const { from, statements } of parsed) {
     for (const st of statements) {
       // Explicit actions only: wildcards (and NotAction) are NHI-GOV-005's, with their escalation actions named.
       if (st.Effect === "Allow" && st.Action) grants.push({ st: { ...st, Action: st.Action.filter((a) => !isWildcard(a)) }, from });

@@ -17,6 +17,13 @@ export const SECRET_READ_ACTIONS: Record<string, { actions: string[]; arnTypes: 
 /** Condition keys that confine a read to some secrets (by tag, key use or name), so it no longer reads every one. */
 const NARROWING = [/^aws:resourcetag\//, /^secretsmanager:resourcetag\//, /^ssm:resourcetag\//, /^kms:viaservice$/, /^kms:encryptioncontext:/, /^kms:encryptioncontextkeys$/, /^secretsmanager:secretid$/];
 
+/** Whether an action pattern can match a secret-read action: its service part is a wildcard or one of theirs. */
+function mayReadSecrets(pattern: string): boolean {
+  const i = pattern.indexOf(":");
+  const service = i < 0 ? pattern : pattern.slice(0, i);
+  return service.includes("*") || service.includes("?") || Object.prototype.hasOwnProperty.call(SECRET_READ_ACTIONS, service.toLowerCase());
+}
+
 const narrowed = (st: NormalStatement) => Object.values(st.Condition ?? {}).some((block) => Object.keys(block).some((k) => NARROWING.some((re) => re.test(k.toLowerCase()))));
 
 /** Whether a resource pattern covers every resource of the service's secret type. */
@@ -50,6 +57,8 @@ export const secretReadEverywhere = defineRule({
     const findings: RuleFinding[] = [];
     const hits = new Map<string, { patterns: Set<string>; on: Set<string>; field: string }>();
     for (const { source, st } of allowStatements(r, policySources(r), findings)) {
+      // Most statements name other services: skip them before any matching.
+      if (!st.NotAction && !(st.Action ?? []).some(mayReadSecrets)) continue;
       if (narrowed(st)) continue;
       const resources = st.NotResource ? [`NotResource [${st.NotResource.join(", ")}]`] : (st.Resource ?? []);
       for (const [service, { actions }] of Object.entries(SECRET_READ_ACTIONS)) {

@@ -52,10 +52,19 @@ export const timeBoundAccess = defineRule({
         if (st.Effect !== "Allow") return;
         const label = st.Sid ?? `#${i}`;
         const values = conditionValues(st, TIME_OPERATORS, "aws:CurrentTime") ?? [];
-        const times = values.map((v) => parseDate(v.replace(/\.\d+Z$/, "Z"))?.getTime()).filter((t): t is number => t !== undefined);
-        if (!times.length || times.length !== values.length) missing.push(label);
-        else if (deadline && Math.max(...times) > deadline.getTime()) late.push(`${label} (until ${values.join(", ")})`);
+        let latest = -Infinity;
+        for (const v of values) {
+          const t = parseDate(v)?.getTime() ?? parseDate(v.replace(/\.\d+Z$/, "Z"))?.getTime();
+          if (t === undefined) {
+            latest = NaN;
+            break;
+          }
+          if (t > latest) latest = t;
+        }
+        if (!values.length || Number.isNaN(latest)) missing.push(label);
+        else if (deadline && latest > deadline.getTime()) late.push(`${label} (until ${values.join(", ")})`);
       });
+      if (!missing.length && !late.length) continue;
       const bound = deadline ? deadline.toISOString().replace(".000Z", "Z") : undefined;
       if (missing.length) {
         findings.push({
