@@ -120,8 +120,8 @@ function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource, graph:
   }
 }
 
-/** AWS IAM principals a GovernedIdentity renders or could: inside an approved construct they need their own integrity (a seal, or a GovernedIdentity parent). */
-const SEALABLE_PRINCIPALS = ["aws_iam_role", "aws_iam_user", "awscc_iam_role", "awscc_iam_user"];
+/** AWS IAM principals: inside an approved construct they need their own integrity (a GovernedIdentity parent, or a seal that verifies; awscc ones cannot carry one). */
+const AWS_IAM_PRINCIPALS = ["aws_iam_role", "aws_iam_user", "awscc_iam_role", "awscc_iam_user"];
 
 /** Whether something pointing at a governed credential's secret is part of what the construct renders for it. */
 function allowedOnSecret(r: IdentityResource, secret: IdentityResource): IntegrityProblem | undefined {
@@ -316,7 +316,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
       // Approval is a type name any code can declare: it vouches for what the construct adds beside
       // a governed identity, never for the identity itself, which still needs its seal.
       let problems: IntegrityProblem[] = [];
-      if (SEALABLE_PRINCIPALS.includes(r.entry.id)) {
+      if (AWS_IAM_PRINCIPALS.includes(r.entry.id)) {
         problems = sealed
           ? sealedProblems(r)
           : [
