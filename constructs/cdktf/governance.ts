@@ -26,7 +26,8 @@ export interface EnforceOptions {
 
 type Ctor = abstract new (...args: never[]) => unknown;
 
-const registered = new Set<string>();
+/** Registered approved construct classes, by class name (several classes may share a name). */
+const registered = new Map<string, Set<Ctor>>();
 const instances = new WeakMap<TerraformStack, NhiGovernance>();
 
 /**
@@ -49,16 +50,21 @@ export class NhiGovernance implements IAspect {
 
   /**
    * Register a platform team's construct class (one that wraps GovernedIdentity) as approved,
-   * process-wide: resources inside it count as governed, like `approvedConstructs` in the gate
-   * config (the class name is what is matched).
+   * process-wide, like `approvedConstructs` in the gate config: what it adds beside a governed
+   * identity counts as governed. The class itself is matched (`instanceof`), so another class
+   * with the same name does not pass for it. Approval never stands in for an identity's own
+   * integrity: a role or user inside it must still be a GovernedIdentity (or carry a seal that
+   * verifies).
    */
   static registerApprovedConstruct(ctor: Ctor & { name: string }): void {
-    registered.add(ctor.name);
+    const set = registered.get(ctor.name) ?? new Set<Ctor>();
+    set.add(ctor);
+    registered.set(ctor.name, set);
   }
 
   /** Class names registered with registerApprovedConstruct. */
   static approvedConstructs(): string[] {
-    return [...registered].sort();
+    return [...registered.keys()].sort();
   }
 
   private config?: GateConfig;
@@ -95,7 +101,7 @@ export class NhiGovernance implements IAspect {
       ...this.config,
       approvedConstructs: [...this.config.approvedConstructs, ...NhiGovernance.approvedConstructs().map((type) => ({ type }))],
     };
-    const { resources, components, nodes } = collect(this.stack);
+    const { resources, components, nodes } = collect(this.stack, new Set(this.config.approvedConstructs.map((a) => a.type)));
     const report = evaluate({ resources, components, scope: "all", sources: [this.stack.node.path] }, { config, clock: this.clock, exemptions: this.exemptions });
     this.lastReport = report;
     for (const f of report.findings) {
@@ -116,8 +122,11 @@ function message(f: Finding): string {
   return `${f.findingId} (${f.severity}) ${f.title}: ${f.message}`;
 }
 
-/** The identity resources of a stack, with the live construct tree as provenance. */
-export function collect(stack: TerraformStack): { resources: IdentityResource[]; components: ComponentRecord[]; nodes: Map<string, IConstruct> } {
+/**
+ * The identity resources of a stack, with the live construct tree as provenance. `configApproved`:
+ * the class names the gate config approves by name (those match any class of that name).
+ */
+export function collect(stack: TerraformStack, configApproved: ReadonlySet<string> = new Set()): { resources: IdentityResource[]; components: ComponentRecord[]; nodes: Map<string, IConstruct> } {
   const byAddress = new Map<string, IConstruct>();
   for (const n of stack.node.findAll()) {
     const r = n as unknown as { terraformResourceType?: unknown; friendlyUniqueId?: unknown };
@@ -133,14 +142,14 @@ export function collect(stack: TerraformStack): { resources: IdentityResource[];
   const nodes = new Map<string, IConstruct>();
   for (const r of resources) {
     const node = byAddress.get(r.address);
-    r.origin = node ? { source: "cdktf-aspect", constructPath: node.node.path, parents: ancestors(node, stack, components) } : { source: "cdktf-aspect" };
+    r.origin = node ? { source: "cdktf-aspect", constructPath: node.node.path, parents: ancestors(node, stack, components, configApproved) } : { source: "cdktf-aspect" };
     if (node) nodes.set(r.address, node);
   }
   return { resources, components: [...components.values()], nodes };
 }
 
 /** Ancestors of a construct up to and including the stack, nearest first; GovernedIdentity ones recorded as components. */
-function ancestors(node: IConstruct, stack: TerraformStack, components: Map<string, ComponentRecord>): { id: string; type: string }[] {
+function ancestors(node: IConstruct, stack: TerraformStack, components: Map<string, ComponentRecord>, configApproved: ReadonlySet<string>): { id: string; type: string }[] {
   const out: { id: string; type: string }[] = [];
   const governed: [number, GovernedIdentity][] = [];
   const scopes = node.node.scopes; // root first, node last
@@ -150,7 +159,7 @@ function ancestors(node: IConstruct, stack: TerraformStack, components: Map<stri
     if (GovernedIdentity.isGovernedIdentity(s)) {
       governed.push([out.length, s]);
       out.push({ id: s.node.path, type: GOVERNED_IDENTITY_TYPE });
-    } else out.push({ id: s.node.path, type: s.constructor.name });
+    } else out.push({ id: s.node.path, type: constructType(s, configApproved) });
   }
   for (const [at, g] of governed) {
     if (components.has(g.node.path)) continue;
@@ -162,4 +171,16 @@ function ancestors(node: IConstruct, stack: TerraformStack, components: Map<stri
     });
   }
   return out;
+}
+
+/**
+ * A construct's type for the engine: its class name, except that a class named like a
+ * registered approved construct but not one of the registered classes is marked as a
+ * look-alike, so that registering a class approves that class, not every class of its name.
+ */
+function constructType(s: IConstruct, configApproved: ReadonlySet<string>): string {
+  const name = s.constructor.name;
+  const classes = registered.get(name);
+  if (!classes || configApproved.has(name) || [...classes].some((c) => s instanceof (c as unknown as abstract new () => unknown))) return name;
+  return `${name} (not the registered class of that name)`;
 }

@@ -5,6 +5,7 @@ import { catalogByTerraformType } from "../catalog";
 import { EvaluationInput, IdentityResource } from "../engine/model";
 import { checkDepth, isResourceRef, sensitivePathsOf } from "./common";
 import { InputError, isRecord, MAX_DEPTH, readJson, ReadOptions, setOwn, validate } from "./input";
+import { attachSecretFlows, synthSecretFlows } from "./secret-flows";
 
 const SynthSchema = z.looseObject({
   resource: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).optional(),
@@ -79,6 +80,8 @@ export function synthToResources(value: unknown, name: string, stack?: string): 
       out.push(r);
     }
   }
+  // Secret attributes copied to anything outside the identity model (issue 22): a separate pass.
+  attachSecretFlows(out, synthSecretFlows(synth, prefix));
   return out;
 }
 

@@ -4,6 +4,7 @@ import { ChangeAction, EvaluationInput, IdentityResource } from "../engine/model
 import { checkDepth, isResourceRef, sensitivePathsOf, truePaths } from "./common";
 import { InputError, isRecord, MAX_DEPTH, setOwn, validate } from "./input";
 import { stateModuleResources, walkModuleResources } from "./terraform-state";
+import { attachSecretFlows, configurationSecretFlows } from "./secret-flows";
 
 /** Plan / state JSON format majors this gate understands (0.x and 1.x; 1.x minors are compatible by Terraform's promise). */
 export const SUPPORTED_FORMAT_MAJORS = [0, 1];
@@ -345,5 +346,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     }
   }
   resolveRefs(resources);
+  // Secret attributes copied to anything outside the identity model (issue 22): a separate pass.
+  if (isRecord(plan.configuration)) attachSecretFlows(resources, configurationSecretFlows(plan.configuration));
   return { resources, scope: "changes", sources: [name] };
 }

@@ -65,7 +65,7 @@ export const AWS_CATALOG: CatalogEntry[] = [
   aws({ terraform: "aws_rolesanywhere_trust_anchor", pulumi: ["aws:rolesanywhere/trustAnchor:TrustAnchor"], kind: "trust-anchor", taggable: true, description: "IAM Roles Anywhere trust anchor (X.509 CA)" }),
   aws({ terraform: "aws_rolesanywhere_profile", pulumi: ["aws:rolesanywhere/profile:Profile"], kind: "grant", taggable: true, principalProps: ["role_arns"], description: "IAM Roles Anywhere profile (roles reachable by certificate)" }),
   aws({ terraform: "aws_eks_pod_identity_association", pulumi: ["aws:eks/podIdentityAssociation:PodIdentityAssociation"], kind: "grant", taggable: true, principalProps: ["role_arn"], description: "EKS Pod Identity association (service account → role)" }),
-  aws({ terraform: "aws_secretsmanager_secret", pulumi: ["aws:secretsmanager/secret:Secret"], kind: "credential", taggable: true, description: "Secrets Manager secret" }),
+  aws({ terraform: "aws_secretsmanager_secret", pulumi: ["aws:secretsmanager/secret:Secret"], kind: "credential", taggable: true, readBack: ["policy"], description: "Secrets Manager secret" }),
   aws({
     terraform: "aws_secretsmanager_secret_version",
     pulumi: ["aws:secretsmanager/secretVersion:SecretVersion"],
@@ -101,4 +101,9 @@ AWS_CATALOG.push(
  */
 AWS_CATALOG.push(
   aws({ terraform: "aws_iam_group", pulumi: ["aws:iam/group:Group"], kind: "grant", taggable: false, description: "IAM group" }),
+);
+
+/** Resource policies on credential stores: who else may read a secret (issue 22, root cause 3). */
+AWS_CATALOG.push(
+  aws({ terraform: "aws_secretsmanager_secret_policy", pulumi: ["aws:secretsmanager/secretPolicy:SecretPolicy"], kind: "grant", taggable: false, principalProps: ["secret_arn"], description: "Secrets Manager secret resource policy" }),
 );

@@ -42,6 +42,7 @@ const TARGET_TYPES: Record<string, readonly string[]> = {
   policy_arn: POLICIES,
   policy_arns: POLICIES,
   secret_id: SECRETS,
+  secret_arn: SECRETS,
   service_account_id: ["google_service_account"],
   member: ["google_service_account"],
   members: ["google_service_account"],
@@ -121,6 +122,11 @@ export class ResourceGraph {
       candidate = candidate.slice(0, candidate.lastIndexOf("."));
     }
     return undefined;
+  }
+
+  /** The resource a configuration reference names (`aws_iam_policy.p.arn`), when it is in this evaluation. */
+  resolveRef(ref: string): IdentityResource | undefined {
+    return this.byRef(ref);
   }
 
   /** Resources of a kind `field` can name whose name, arn, id or unique_id is `v` (an ARN also by its last segment). */

@@ -43,7 +43,26 @@ export interface IdentityResource {
   sensitivePaths: string[];
   /** For each attribute, the addresses its configuration expression references (Terraform, CDKTF). */
   propRefs?: Record<string, string[]>;
+  /**
+   * What outside the identity model reads this resource's secret attributes, from the
+   * configuration (Terraform plans, CDKTF): resources of any type, data sources, module inputs
+   * and root outputs whose expression references `<address>.<secret attribute>`. Present only
+   * when there is such a consumer (the identity resources' own references are `propRefs`).
+   */
+  secretConsumers?: SecretConsumer[];
   origin: Origin;
+}
+
+/** One place a secret attribute flows to. */
+export interface SecretConsumer {
+  /** The consumer: a resource or data source address, `module.<name>` (an input), or `output.<name>` (a root output). */
+  address: string;
+  /** Its resource type, or `module` / `output`. */
+  type: string;
+  /** The consumer's attribute, input or output that holds it. */
+  field: string;
+  /** The secret attribute it holds (`secret`), or `*` for the whole resource object. */
+  attribute: string;
 }
 
 /** A Pulumi component (or CDKTF construct) instance with its declared inputs. */

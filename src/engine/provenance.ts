@@ -1,9 +1,11 @@
 import { GateConfig } from "../spec/config";
+import { moduleSourceMatches } from "../spec/module-source";
 import { GovernedIdentitySpec, GovernedIdentitySpecShape, zodIssues } from "../spec/identity";
 import { TAG } from "../spec/tags";
 import { canonicalJson, normalizePolicy, PolicyParseError } from "../iam/policy";
 import { computeSeal } from "../render/seal";
 import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, secretName } from "../render/aws";
+import { embeddedPolicyProblems, secretPolicyProblems } from "./embedded-policies";
 import { ResourceGraph } from "./graph";
 import { ComponentRecord, IdentityResource, isUnknownAt } from "./model";
 import { tagsOf } from "./props";
@@ -119,6 +121,18 @@ function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource, graph:
   }
 }
 
+/** AWS IAM principals: inside an approved construct they need their own integrity (a GovernedIdentity parent, or a seal that verifies; awscc ones cannot carry one). */
+const AWS_IAM_PRINCIPALS = ["aws_iam_role", "aws_iam_user", "awscc_iam_role", "awscc_iam_user"];
+
+/** Whether something pointing at a governed credential's secret is part of what the construct renders for it. */
+function allowedOnSecret(r: IdentityResource, secret: IdentityResource): IntegrityProblem | undefined {
+  if (r.entry.id === "aws_secretsmanager_secret_version") return undefined;
+  return {
+    key: `Attachment::${r.address}`,
+    message: `${r.entry.description} ${r.address} attaches to the governed credential secret ${String(secret.props.name ?? secret.address)} outside its construct; a GovernedIdentity renders no resource policy on its secret (only the identity itself reads it, through its own policy). Remove it`,
+  };
+}
+
 export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; error?: string; accessGracePeriodDays?: number } {
   const raw = (comp.inputs.spec ?? comp.inputs) as Record<string, unknown>;
   const parsed = GovernedIdentitySpecShape.safeParse(raw);
@@ -171,14 +185,11 @@ function checkAgainstRendered(r: IdentityResource, rendered: RenderedIdentity, c
   return problems;
 }
 
+/** The approved module source the resource comes from: its outermost module call's source, matched exactly (src/spec/module-source.ts). */
 function moduleApproved(r: IdentityResource, config: GateConfig): string | undefined {
-  const sources = r.origin.module?.source ? [r.origin.module.source] : [];
-  for (const s of sources) {
-    for (const pattern of config.approvedModuleSources) {
-      if (pattern.endsWith("*") ? s.startsWith(pattern.slice(0, -1)) : s === pattern || s.replace(/\/\/.*$/, "") === pattern) return s;
-    }
-  }
-  return undefined;
+  const s = r.origin.module?.source;
+  if (s === undefined) return undefined;
+  return config.approvedModuleSources.some((pattern) => moduleSourceMatches(pattern, s)) ? s : undefined;
 }
 
 /** Decide provenance and integrity for every resource: DESIGN.md's first two questions. */
@@ -231,6 +242,39 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
     return f;
   };
 
+  const status = (problems: IntegrityProblem[]): ProvenanceStatus => (problems.every((p) => p.field) ? "unverifiable" : "ungoverned");
+  const whose = (r: IdentityResource) => `governed ${r.entry.description} ${String(r.props.name ?? r.props.role_name ?? r.props.user_name ?? r.address)}`;
+  /** A sealed principal: the seal recomputed, and nothing embedded in it beyond what separate resources attach. */
+  const sealedProblems = (r: IdentityResource): IntegrityProblem[] => {
+    const seal = verifySeal(r, graph);
+    return [...(seal.ok ? [] : [seal.problem]), ...embeddedPolicyProblems(r, graph, whose(r))];
+  };
+  /**
+   * What an owner attribute points at must be governed. Outside an approved construct, what
+   * hangs off a governed principal must also be part of what its spec renders; inside one,
+   * approval allows what the construct adds beside a governed identity (`approvedBy`).
+   */
+  const judgeLinks = (r: IdentityResource, depth: number, approvedBy?: string): { problems: IntegrityProblem[]; governedBy?: string; linked: boolean } => {
+    const links = graph.links(r);
+    const problems: IntegrityProblem[] = [];
+    let governedBy: string | undefined;
+    for (const link of links) {
+      if (link.unknown) problems.push({ key: `Unknown::${link.field}`, field: link.field, message: `cannot evaluate ${link.field}: unknown until apply and not a reference to a resource in this plan` });
+      for (const ext of link.external) problems.push({ key: `External::${link.field}`, message: `${link.field} names ${ext}, which is not created by a governed construct in this plan or stack` });
+      for (const t of link.targets) {
+        const tp = depth < 8 ? decide(t, depth + 1) : undefined;
+        if (tp?.status !== "governed") {
+          problems.push({ key: `Owner::${t.address}`, message: `${link.field} points at ${t.address}, which is not governed${approvedBy ? `; approved construct ${approvedBy} may add resources beside a governed identity, not make an ungoverned one governed` : ""}` });
+          continue;
+        }
+        const bad = approvedBy ? undefined : isRoleOrUser(t) ? allowedOnPrincipal(r, t, graph) : t.entry.id === "aws_secretsmanager_secret" ? allowedOnSecret(r, t) : undefined;
+        if (bad) problems.push(bad);
+        else governedBy = t.address;
+      }
+    }
+    return { problems, governedBy, linked: links.length > 0 };
+  };
+
   const decide = (r: IdentityResource, depth = 0): Provenance => {
     const done = out.get(r.address);
     if (done) return done;
@@ -239,6 +283,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
     const ours = nearestOurs(r);
     const approved = parents.find((p) => approvedTypes.has(p.type));
     const sealed = isRoleOrUser(r) && tagsOf(r)?.[TAG.seal] !== undefined;
+    const module = moduleApproved(r, config);
     if (ours) {
       const comp = comps.get(ours.id);
       const problems: IntegrityProblem[] = [];
@@ -259,24 +304,37 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
           else if (fillers.indexOf(r.address) > 0) problems.push({ key: `Child::${r.address}`, message: `a second ${r.entry.description} under ${comp.id}; a GovernedIdentity renders one` });
         }
       }
+      // The declared spec renders nothing in the principal's embedded policies, and no resource policy on its secret.
+      if (!problems.length) problems.push(...embeddedPolicyProblems(r, graph, whose(r)), ...(r.entry.id === "aws_secretsmanager_secret" ? secretPolicyProblems(r, graph, `the governed credential secret ${String(r.props.name ?? r.address)}`) : []));
       if (sealed && !problems.length) {
         const seal = verifySeal(r, graph);
         if (!seal.ok) problems.push(seal.problem);
       }
       result = problems.length
-        ? { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", problems, reason: `under GovernedIdentity ${ours.id}, but does not match its declared spec`, by: ours.id }
+        ? { status: status(problems), problems, reason: `under GovernedIdentity ${ours.id}, but does not match its declared spec`, by: ours.id }
         : { status: "governed", via: "component", by: ours.id, reason: `created by GovernedIdentity ${ours.id} as its declared spec renders`, problems: [] };
     } else if (approved) {
-      const problems: IntegrityProblem[] = [];
-      if (sealed) {
-        const seal = verifySeal(r, graph);
-        if (!seal.ok) problems.push(seal.problem);
-      }
+      // Approval is a type name any code can declare: it vouches for what the construct adds beside
+      // a governed identity, never for the identity itself, which still needs its seal.
+      let problems: IntegrityProblem[] = [];
+      if (AWS_IAM_PRINCIPALS.includes(r.entry.id)) {
+        problems = sealed
+          ? sealedProblems(r)
+          : [
+              {
+                key: "Approval::unsealed",
+                message: `${r.entry.description} ${r.address} is inside approved construct ${approved.type} (${approved.id}), but is not a GovernedIdentity and carries no verifiable nhi:seal. An approved construct may add resources beside a governed identity; approval is a type name any code can declare, so it never stands in for the identity's own integrity. Fix: create the identity with GovernedIdentity inside the construct`,
+              },
+            ];
+      } else if (r.entry.kind !== "principal") problems = judgeLinks(r, depth, approved.type).problems;
       result = problems.length
-        ? { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", problems, by: approved.id, reason: `inside approved construct ${approved.type}, but its seal does not verify` }
+        ? { status: status(problems), problems, by: approved.id, reason: `inside approved construct ${approved.type}, but not itself governed` }
         : { status: "governed", via: "approved-construct", by: approved.id, reason: `inside approved construct ${approved.type} (${approved.id})`, problems: [] };
-    } else if (moduleApproved(r, config)) {
-      result = { status: "governed", via: "module", by: r.origin.module?.address, reason: `from approved module ${moduleApproved(r, config)}`, problems: [] };
+    } else if (module) {
+      const problems = sealed ? sealedProblems(r) : [];
+      result = problems.length
+        ? { status: status(problems), problems, by: r.origin.module?.address, reason: `from approved module ${module}, but its seal does not verify` }
+        : { status: "governed", via: "module", by: r.origin.module?.address, reason: `from approved module ${module}`, problems: [] };
     } else if (isGuardrailBoundary(r, config)) {
       // The cloud-side guardrail's boundary (GovernancePerimeter, nhi-gate guardrail): recognized by its document.
       result = { status: "governed", via: "guardrail", by: r.address, reason: "the guardrail's permissions boundary, exactly as the gate config's guardrail renders it", problems: [] };
@@ -285,37 +343,29 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
       const governedBy = tagsOf(r)?.[TAG.governedBy] ?? "";
       if (seal.ok && !GOVERNED_IDENTITY_TYPES.includes(governedBy) && !approvedTypes.has(governedBy)) {
         result = { status: "ungoverned", reason: "sealed, but by an unknown construct", problems: [{ key: "Seal::governed-by", message: `nhi:governed-by is "${governedBy}", which is neither GovernedIdentity nor an approved construct type in the gate config` }] };
-      } else if (seal.ok) result = { status: "governed", via: "seal", by: r.address, reason: `seal verified against its properties (${governedBy})`, problems: [] };
-      else result = { status: seal.problem.field ? "unverifiable" : "ungoverned", reason: "carries a seal that does not verify", problems: [seal.problem] };
+      } else if (seal.ok) {
+        const embedded = embeddedPolicyProblems(r, graph, whose(r));
+        result = embedded.length
+          ? { status: status(embedded), reason: "sealed, but holds access its seal does not cover", problems: embedded }
+          : { status: "governed", via: "seal", by: r.address, reason: `seal verified against its properties (${governedBy})`, problems: [] };
+      } else result = { status: seal.problem.field ? "unverifiable" : "ungoverned", reason: "carries a seal that does not verify", problems: [seal.problem] };
     } else if (r.entry.id === "aws_secretsmanager_secret") {
       const name = typeof r.props.name === "string" && r.props.name.startsWith(secretName({ name: "" })) ? r.props.name.slice(secretName({ name: "" }).length) : undefined;
       const owner = name ? graph.withValue(name).find((p) => isRoleOrUser(p) && p.props.name === name) : undefined;
       const ownerProv = owner && depth < 8 ? decide(owner, depth + 1) : undefined;
       const cred = owner ? tagsOf(owner)?.[TAG.credential] : undefined;
       if (owner && ownerProv?.status === "governed" && (cred === "static-key" || cred === "managed-secret")) {
-        result = { status: "governed", via: "principal", by: owner.address, reason: `the ${cred} secret of governed identity ${owner.address}`, problems: [] };
+        // Recognised by its name: what makes it the governed credential's store is also that nobody else may read it.
+        const problems = secretPolicyProblems(r, graph, `the ${cred} secret ${r.props.name} of governed identity ${owner.address}`);
+        result = problems.length
+          ? { status: status(problems), by: owner.address, reason: `the ${cred} secret of governed identity ${owner.address}, with a resource policy its spec does not render`, problems }
+          : { status: "governed", via: "principal", by: owner.address, reason: `the ${cred} secret of governed identity ${owner.address}`, problems: [] };
       }
     } else {
-      const links = graph.links(r);
-      if (links.length) {
-        const problems: IntegrityProblem[] = [];
-        let governedBy: string | undefined;
-        for (const link of links) {
-          if (link.unknown) problems.push({ key: `Unknown::${link.field}`, field: link.field, message: `cannot evaluate ${link.field}: unknown until apply and not a reference to a resource in this plan` });
-          for (const ext of link.external) problems.push({ key: `External::${link.field}`, message: `${link.field} names ${ext}, which is not created by a governed construct in this plan or stack` });
-          for (const t of link.targets) {
-            const tp = depth < 8 ? decide(t, depth + 1) : undefined;
-            if (tp?.status !== "governed") {
-              problems.push({ key: `Owner::${t.address}`, message: `${link.field} points at ${t.address}, which is not governed` });
-              continue;
-            }
-            const bad = isRoleOrUser(t) ? allowedOnPrincipal(r, t, graph) : undefined;
-            if (bad) problems.push(bad);
-            else governedBy = t.address;
-          }
-        }
+      const { problems, governedBy, linked } = judgeLinks(r, depth);
+      if (linked) {
         if (!problems.length && governedBy) result = { status: "governed", via: "principal", by: governedBy, reason: `part of governed identity ${governedBy}`, problems: [] };
-        else if (problems.length) result = { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", reason: "attached to an identity it is not part of", problems };
+        else if (problems.length) result = { status: status(problems), reason: "attached to an identity it is not part of", problems };
       }
     }
     result ??= { status: "ungoverned", reason: "created outside a governed construct or approved module", problems: [] };

@@ -1,5 +1,5 @@
 import { defineRule, fail, notApplicable, pass, RuleFinding } from "./rule";
-import { policyChanges, POLICY_TYPES } from "./support";
+import { managedPolicyChanges, MANAGED_POLICY_ARN_FIELDS, policyChanges, POLICY_TYPES } from "./support";
 
 export const privilegeRatchet = defineRule({
   id: "NHI-GOV-019",
@@ -10,11 +10,12 @@ export const privilegeRatchet = defineRule({
     "Access only ever grows unless someone looks. A change that grants an existing identity more than it had (compared by what the policies grant, with wildcards expanded against AWS's action list, not by string) needs an explicit approval; a change that narrows access passes.",
   remediation:
     "Get the widening approved: exempt this finding id for this resource with the approver, ticket and a short expiry (the exemption is the audit record), or narrow the change.",
-  appliesTo: { types: POLICY_TYPES, actions: ["update", "replace"] },
-  check(r) {
+  appliesTo: { types: [...new Set([...POLICY_TYPES, ...Object.keys(MANAGED_POLICY_ARN_FIELDS)])], actions: ["update", "replace"] },
+  check(r, ctx) {
     if (!r.before) return notApplicable("the tool gives no previous values");
     const findings: RuleFinding[] = [];
-    for (const change of policyChanges(r)) {
+    // Inline documents, and the managed policies attached (`managed_policy_arns`, `policy_arn`), by their documents.
+    for (const change of [...policyChanges(r), ...managedPolicyChanges(r, ctx.graph)]) {
       const field = change.field;
       if ("unknown" in change) {
         findings.push({ key: `Unknown::${field}`, field, message: `cannot compare ${field} of ${r.address} with its previous version: unknown until apply` });

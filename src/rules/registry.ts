@@ -18,6 +18,10 @@ import { orphanedDependents } from "./orphaned-dependents";
 import { environmentIsolation } from "./environment-isolation";
 import { identityReuse } from "./identity-reuse";
 import { privilegeRatchet } from "./privilege-ratchet";
+import { secretReadEverywhere } from "./secret-read-everywhere";
+import { privilegeEscalation } from "./privilege-escalation";
+import { timeBoundAccess } from "./time-bound-access";
+import { credentialResourcePolicy } from "./credential-resource-policy";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -40,4 +44,8 @@ export const RULES: readonly Rule[] = [
   environmentIsolation,
   identityReuse,
   privilegeRatchet,
+  secretReadEverywhere,
+  privilegeEscalation,
+  timeBoundAccess,
+  credentialResourcePolicy,
 ];

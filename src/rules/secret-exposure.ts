@@ -1,9 +1,15 @@
 import { IdentityResource, isUnknownAt } from "../engine/model";
 import { ResourceGraph } from "../engine/graph";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
+import { CATALOG } from "../catalog";
 
 /** Where a copied secret is managed rather than exposed: secret stores with their own access control and rotation. */
 const SECRET_STORES = ["aws_secretsmanager_secret_version"];
+
+/** Every catalogued type with secret attributes: each copy of one of them is judged. */
+const SECRET_BEARING_TYPES = CATALOG.filter((e) => e.secretAttributes?.length).map((e) => e.id);
+/** Credentials whose secret Terraform keeps in state in plain text unless pgp_key encrypts it. */
+const PLAINTEXT_IN_STATE = ["aws_iam_access_key", "aws_iam_user_login_profile"];
 
 /** Resources whose configuration references one of the secret attributes of `r`. */
 function consumersOf(r: IdentityResource, graph: ResourceGraph): { consumer: IdentityResource; field: string }[] {
@@ -42,11 +48,9 @@ export const secretExposure = defineRule({
     "Terraform keeps an access key's secret and a login profile's password in state in plain text unless pgp_key encrypts them; whoever can read state (CI logs, backends, laptops) holds the credential. Copying the secret into other resources (CI variables, parameters) spreads it further. Pulumi encrypts secret outputs in its state, so the state part applies to Terraform and CDKTF.",
   remediation:
     "Prefer credentials without secrets (federated, ephemeral). For a static key, let GovernedIdentity hand it to Secrets Manager (the managed-secret path), or set pgp_key; never copy it into outputs or other resources.",
-  appliesTo: { types: ["aws_iam_access_key", "aws_iam_user_login_profile"] },
+  appliesTo: { types: SECRET_BEARING_TYPES },
   check(r, ctx) {
     if (r.origin.source.startsWith("pulumi")) return notApplicable("Pulumi encrypts secret outputs in its state");
-    if (isUnknownAt(r, "pgp_key")) return fail(cannotEvaluate("pgp_key"));
-    const encrypted = typeof r.props.pgp_key === "string" && r.props.pgp_key.trim() !== "";
     const findings: RuleFinding[] = [];
     const consumers = consumersOf(r, ctx.graph);
     for (const c of consumers) {
@@ -56,6 +60,23 @@ export const secretExposure = defineRule({
         message: `the secret of ${r.address} is copied into ${c.consumer.address} (${c.field}); expected it kept in a secret store only. Fix: let workloads read it from Secrets Manager, or move to a federated credential`,
       });
     }
+    // Consumers outside the identity model (any resource type, data sources, module inputs, root outputs), from the configuration.
+    for (const c of r.secretConsumers ?? []) {
+      const what = c.attribute === "*" ? `the whole ${r.address} object (its secret included)` : `${r.address}.${c.attribute}`;
+      const where =
+        c.type === "output"
+          ? `root output ${c.field}: terraform output prints it and the state's outputs keep it`
+          : c.type === "module"
+            ? `module input ${c.address}.${c.field}: what the module does with it is not in the plan`
+            : `${c.address} (${c.type}, ${c.field}), which keeps a copy outside the credential's secret store`;
+      findings.push({
+        key: `Copy::${c.address}`,
+        message: `${what} is copied into ${where}. Expected: the secret kept in Secrets Manager only (GovernedIdentity's static-key credential), read there by the workload. Fix: remove the copy, or move to a federated credential`,
+      });
+    }
+    if (!PLAINTEXT_IN_STATE.includes(r.entry.id)) return fail(...findings);
+    if (isUnknownAt(r, "pgp_key")) return fail(...findings, cannotEvaluate("pgp_key"));
+    const encrypted = typeof r.props.pgp_key === "string" && r.props.pgp_key.trim() !== "";
     const stored = consumers.some((c) => SECRET_STORES.includes(c.consumer.entry.id)) || storesHoldingValue(r, ctx.graph).length > 0;
     if (!encrypted && !stored) {
       findings.push({

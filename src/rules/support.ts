@@ -347,3 +347,119 @@ export function policyChanges(r: IdentityResource, expand: ActionExpander = iamD
 export function sample(list: readonly string[], n = 5): string {
   return list.length > n ? `${list.slice(0, n).join(", ")} and ${list.length - n} more` : list.join(", ");
 }
+
+/**
+ * Where each type names the managed policies it attaches (the privilege ratchet diffs them; the
+ * same map as NHI-GOV-007's, kept here so the ratchet does not depend on that rule's file).
+ */
+export const MANAGED_POLICY_ARN_FIELDS: Record<string, string> = {
+  aws_iam_role: "managed_policy_arns",
+  awscc_iam_role: "managed_policy_arns",
+  awscc_iam_user: "managed_policy_arns",
+  aws_iam_role_policy_attachment: "policy_arn",
+  aws_iam_user_policy_attachment: "policy_arn",
+  aws_iam_group_policy_attachment: "policy_arn",
+  aws_iam_policy_attachment: "policy_arn",
+  aws_iam_role_policy_attachments_exclusive: "policy_arns",
+  aws_iam_user_policy_attachments_exclusive: "policy_arns",
+  aws_iam_group_policy_attachments_exclusive: "policy_arns",
+};
+
+/**
+ * The document of a managed policy ARN: AWS managed ones from AWS's published documents
+ * (src/iam/managed-policies.ts), customer managed ones from an `aws_iam_policy` in this
+ * evaluation; undefined when the gate cannot see it.
+ */
+export function managedPolicyDocument(arn: string, graph: ResourceGraph): unknown | undefined {
+  if (isAwsManagedPolicyArn(arn)) {
+    try {
+      return awsManagedPolicy(arn)?.document;
+    } catch {
+      return undefined;
+    }
+  }
+  const customer = graph.withValue(arn).find((x) => x.entry.id === "aws_iam_policy");
+  return customer && !isUnknownAt(customer, "policy") && customer.props.policy !== undefined ? customer.props.policy : undefined;
+}
+
+/** One document granting everything the given documents grant (unparsable ones are left out; the other rules report them). */
+function mergedDocument(docs: unknown[]): { Version: string; Statement: NormalStatement[] } {
+  const Statement: NormalStatement[] = [];
+  for (const d of docs) {
+    try {
+      Statement.push(...normalizePolicy(d).Statement);
+    } catch {
+      /* reported by the policy rules */
+    }
+  }
+  return { Version: "2012-10-17", Statement };
+}
+
+/**
+ * How the managed policies a resource attaches changed (`managed_policy_arns`, `policy_arn(s)`),
+ * by what they grant: the policies added compared with those before, by their documents. A
+ * policy whose document the gate cannot see counts as a widening by itself.
+ */
+export function managedPolicyChanges(r: IdentityResource, graph: ResourceGraph, expand: ActionExpander = iamDataExpander): PolicyChange[] {
+  const field = MANAGED_POLICY_ARN_FIELDS[r.entry.id];
+  if (!field || r.before === undefined) return [];
+  if (isUnknownAt(r, field)) return [{ field, unknown: true }];
+  const after = stringList(r.props[field]);
+  const before = stringList(r.before?.[field]);
+  const added = after.filter((a) => !before.includes(a));
+  if (!added.length) return [];
+  const unseen = added.filter((a) => managedPolicyDocument(a, graph) === undefined);
+  const docs = (arns: string[]) => arns.map((a) => managedPolicyDocument(a, graph)).filter((d) => d !== undefined);
+  try {
+    const { widened, narrowed } = compareGrants(mergedDocument(docs(before)), mergedDocument(docs(after)), expand);
+    return [{ field, widened: [...unseen.map((a) => `${a} (its document is not in this plan)`), ...widened], narrowed }];
+  } catch (e) {
+    return [{ field, error: e instanceof PolicyParseError ? e.message : String(e) }];
+  }
+}
+
+/** One policy document that grants a principal access, and where it comes from. */
+export interface PrincipalDocument {
+  /** The resource address, or the principal's own attribute path. */
+  from: string;
+  document: unknown;
+}
+
+/** Types that attach managed policies to a principal, and their policy ARN attribute. */
+const ATTACHMENT_ARN_FIELDS: Record<string, string> = {
+  aws_iam_role_policy_attachment: "policy_arn",
+  aws_iam_user_policy_attachment: "policy_arn",
+  aws_iam_policy_attachment: "policy_arn",
+  aws_iam_role_policy_attachments_exclusive: "policy_arns",
+  aws_iam_user_policy_attachments_exclusive: "policy_arns",
+};
+
+/**
+ * Every policy document this evaluation shows granting a principal access: its embedded inline
+ * policies, its own policy resources, and the managed policies attached to it (on the principal
+ * or by attachments; AWS managed ones by their published documents, customer managed ones when
+ * the `aws_iam_policy` is in the evaluation). Unknown or unseen documents are left out: the
+ * policy rules report those.
+ */
+export function principalDocuments(p: IdentityResource, graph: ResourceGraph): PrincipalDocument[] {
+  const out: PrincipalDocument[] = [];
+  for (const s of policySources(p)) if (!s.unknown && s.value !== undefined && s.value !== null) out.push({ from: `${p.address}.${s.field}`, document: s.value });
+  const arns: { arn: string; from: string }[] = stringList(p.props[MANAGED_POLICY_ARN_FIELDS[p.entry.id] ?? ""]).map((arn) => ({ arn, from: `${p.address}.managed_policy_arns` }));
+  for (const d of graph.dependentsOf(p)) {
+    const docField = DOCUMENT_FIELD[d.entry.id];
+    if (docField && !isUnknownAt(d, docField) && d.props[docField] !== undefined) out.push({ from: d.address, document: d.props[docField] });
+    const arnField = ATTACHMENT_ARN_FIELDS[d.entry.id];
+    if (!arnField) continue;
+    for (const arn of stringList(d.props[arnField])) arns.push({ arn, from: d.address });
+    // A policy created in the same plan: its ARN is unknown, the configuration references it.
+    for (const ref of d.propRefs?.[arnField] ?? []) {
+      const policy = graph.resolveRef(ref);
+      if (policy?.entry.id === "aws_iam_policy" && !isUnknownAt(policy, "policy") && policy.props.policy !== undefined) out.push({ from: `${d.address} (${policy.address})`, document: policy.props.policy });
+    }
+  }
+  for (const { arn, from } of arns) {
+    const document = managedPolicyDocument(arn, graph);
+    if (document !== undefined) out.push({ from: `${from} (${arn})`, document });
+  }
+  return out;
+}

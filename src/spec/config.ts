@@ -2,6 +2,7 @@ import { z } from "zod";
 import safeRegex from "safe-regex2";
 import { isDuration } from "./duration";
 import { GuardrailConfigSchema } from "./guardrail";
+import { moduleSourcePatternProblem } from "./module-source";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -81,8 +82,26 @@ export const GateConfigSchema = z.strictObject({
   defaultPermissionsBoundary: z.string().optional(),
   /** Approved construct / component types besides ours. */
   approvedConstructs: z.array(ApprovedConstructSchema).default([]),
-  /** Approved Terraform module sources (exact, or ending in `*`), e.g. `app.terraform.io/acme/governed-identity/aws`. */
-  approvedModuleSources: z.array(z.string().min(1)).default([]),
+  /**
+   * Approved Terraform module sources, matched against `configuration.module_calls.*.source` of
+   * the outermost module call (src/spec/module-source.ts): `<address>[//<subdirectory>][?<query>]`,
+   * e.g. `app.terraform.io/acme/governed-identity/aws` or
+   * `git::https://github.com/acme/gi.git//modules/role?ref=v1.4.0`. The address matches path
+   * segment by path segment (`*` one whole segment, `**` as the last segment any below; a `*`
+   * inside a segment is refused); a subdirectory matches only when the pattern lists it; query
+   * parameters (`?ref=`) must be exactly the pattern's, so a ref counts only when pinned here.
+   */
+  approvedModuleSources: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .superRefine((pattern, ctx) => {
+          const problem = moduleSourcePatternProblem(pattern);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    )
+    .default([]),
   /** The gate fails on findings at or above this severity. */
   failOn: SeveritySchema.default("high"),
   /** Per-rule severity overrides: `{ "NHI-GOV-008": "medium" }`. */

@@ -106,6 +106,7 @@ const EXPECTED_FINDINGS: Record<string, string[]> = {
   "runner__resources__plan__tfplan.json": [
     "NHI-GOV-012[Rotation::missing] @ aws_iam_access_key.user",
     "NHI-GOV-012[TTL::missing] @ aws_iam_access_key.user",
+    "NHI-GOV-014[Copy::output.secret] @ aws_iam_access_key.user",
     "NHI-GOV-014[Secret::plaintext-state] @ aws_iam_access_key.user",
     "NHI-GOV-001 @ aws_iam_role.ec2role",
     "NHI-GOV-008[Boundary::missing] @ aws_iam_role.ec2role",

@@ -374,7 +374,7 @@ describe("read-back attributes (aws_iam_role inline_policy, managed_policy_arns)
   });
 
   it("without the configuration, nothing says they are unset: they stay unknown", () => {
-    expect(unknownIds(plan([role]))).toEqual(["NHI-GOV-005[Unknown::inline_policy]", "NHI-GOV-006[Unknown::inline_policy]", "NHI-GOV-007[Unknown::managed_policy_arns]"]);
+    expect(unknownIds(plan([role]))).toEqual(["NHI-GOV-005[Unknown::inline_policy]", "NHI-GOV-006[Unknown::inline_policy]", "NHI-GOV-007[Unknown::managed_policy_arns]", "NHI-GOV-020[Unknown::inline_policy]"]);
   });
 
   it("reads the configuration of the module the role is in", () => {

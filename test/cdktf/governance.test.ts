@@ -6,6 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GovernedIdentity, NhiGovernance, synthToResources } from "../../constructs/cdktf";
 import * as evaluateModule from "../../src/engine/evaluate";
@@ -197,11 +198,13 @@ describe("NhiGovernance: severities, exemptions and approved constructs", () => 
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  it("resources inside a registered approved construct are governed; unregistered, they fail", () => {
+  it("an approved construct governs what it adds beside a GovernedIdentity, never a raw identity inside it", () => {
     class DeployerRoleWithLegacyHelper extends Construct {
       constructor(scope: Construct, id: string) {
         super(scope, id);
-        new GovernedIdentity(this, "identity", { ...validSpec({ name: `${id}-deployer` }), clock });
+        const gi = new GovernedIdentity(this, "identity", { ...validSpec({ name: `${id}-deployer` }), clock });
+        // What an approved construct may add beside a governed identity: judged by the substance rules only.
+        new IamRolePolicyAttachment(this, "read-only", { role: gi.roleName as string, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
         rawRole(this, `${id}-helper`);
       }
     }
@@ -212,19 +215,22 @@ describe("NhiGovernance: severities, exemptions and approved constructs", () => 
     new SecondPlatformConstruct(unregistered, "team");
     NhiGovernance.of(unregistered).enforce({}, { clock });
     const lines = errorLines(synthError(app));
-    expect(lines.filter((l) => l.includes("NHI-GOV-001"))).toEqual(["[unregistered/team/team-helper] NHI-GOV-001"]);
-    expect(new Set(lines.map((l) => l.split(" ")[0]))).toEqual(new Set(["[unregistered/team/team-helper]"]));
+    const unhashed = (ls: string[]) => ls.map((l) => l.replace(/_[0-9A-F]{8}\]$/, "_<hash>]"));
+    expect(unhashed(lines.filter((l) => l.includes("NHI-GOV-001") || l.includes("NHI-GOV-002")))).toEqual(["[unregistered/team/read-only] NHI-GOV-002[Attachment::aws_iam_role_policy_attachment.team_read-only_<hash>]", "[unregistered/team/team-helper] NHI-GOV-001"]);
 
-    // Approved in the gate config: governed, so no NHI-GOV-001; the substance rules still run on the helper.
+    // Approved in the gate config: the attachment beside the GovernedIdentity is governed; the raw
+    // helper role is not (approval is a name any code can declare), and the substance rules run on it.
     const { app: app1, outdir: outdir1 } = tmpApp();
     const viaConfig = new TerraformStack(app1, "via-config");
     new AwsProvider(viaConfig, "aws", { region: "eu-west-1" });
     new DeployerRoleWithLegacyHelper(viaConfig, "team");
     NhiGovernance.of(viaConfig).enforce({ approvedConstructs: [{ type: "DeployerRoleWithLegacyHelper" }] }, { clock });
     const lines1 = errorLines(synthError(app1));
-    expect(lines1.filter((l) => l.includes("NHI-GOV-001"))).toEqual([]);
+    expect(lines1.filter((l) => l.includes("NHI-GOV-001") || l.includes("NHI-GOV-002"))).toEqual(["[via-config/team/team-helper] NHI-GOV-002[Approval::unsealed]"]);
     expect(lines1).toContain("[via-config/team/team-helper] NHI-GOV-003");
-    expect(NhiGovernance.of(viaConfig).lastReport?.resources.find((r) => r.origin.constructPath === "via-config/team/team-helper")).toMatchObject({ governed: "governed", via: "approved-construct", by: "via-config/team" });
+    const report1 = NhiGovernance.of(viaConfig).lastReport;
+    expect(report1?.resources.find((r) => r.origin.constructPath === "via-config/team/team-helper")).toMatchObject({ governed: "ungoverned", by: "via-config/team" });
+    expect(report1?.resources.find((r) => r.origin.constructPath === "via-config/team/read-only")).toMatchObject({ governed: "governed", via: "approved-construct", by: "via-config/team" });
     fs.rmSync(outdir1, { recursive: true, force: true });
 
     NhiGovernance.registerApprovedConstruct(SecondPlatformConstruct);
@@ -234,13 +240,34 @@ describe("NhiGovernance: severities, exemptions and approved constructs", () => 
     new AwsProvider(registered, "aws", { region: "eu-west-1" });
     new SecondPlatformConstruct(registered, "team");
     NhiGovernance.of(registered).enforce({}, { clock });
-    // The helper role is governed by the approved construct; the substance rules still run (its tags are missing).
     const lines2 = errorLines(synthError(app2));
-    expect(lines2.filter((l) => l.includes("NHI-GOV-001"))).toEqual([]);
-    expect(lines2.length).toBeGreaterThan(0);
-    expect(new Set(lines2.map((l) => l.split(" ")[0]))).toEqual(new Set(["[registered/team/team-helper]"]));
+    expect(lines2.filter((l) => l.includes("NHI-GOV-001") || l.includes("NHI-GOV-002"))).toEqual(["[registered/team/team-helper] NHI-GOV-002[Approval::unsealed]"]);
+    // The attachment beside the GovernedIdentity is approved, and still judged by the substance rules: ReadOnlyAccess, by its document, reads every service (and AWS classes some of those reads as writes).
+    expect(new Set(lines2.map((l) => l.split(" ")[0]))).toEqual(new Set(["[registered/team/team-helper]", "[registered/team/read-only]"]));
+    expect(lines2.filter((l) => l.startsWith("[registered/team/read-only]")).map((l) => l.split(" ")[1])).toEqual(["NHI-GOV-005[Policy::ReadOnlyAccess]", "NHI-GOV-006[Policy::ReadOnlyAccess]"]);
+
+    // A look-alike: another class with the registered class's name is not the registered class.
+    const LookAlike = { SecondPlatformConstruct: class extends Construct {
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        const gi = new GovernedIdentity(this, "identity", { ...validSpec({ name: `${id}-deployer` }), clock });
+        new IamRolePolicyAttachment(this, "read-only", { role: gi.roleName as string, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+      }
+    } }.SecondPlatformConstruct;
+    expect(LookAlike.name).toBe("SecondPlatformConstruct");
+    const { app: app3, outdir: outdir3 } = tmpApp();
+    const lookAlike = new TerraformStack(app3, "look-alike");
+    new AwsProvider(lookAlike, "aws", { region: "eu-west-1" });
+    new LookAlike(lookAlike, "team");
+    NhiGovernance.of(lookAlike).enforce({}, { clock });
+    expect(unhashed(errorLines(synthError(app3)))).toEqual([
+      "[look-alike/team/read-only] NHI-GOV-002[Attachment::aws_iam_role_policy_attachment.team_read-only_<hash>]",
+      "[look-alike/team/read-only] NHI-GOV-005[Policy::ReadOnlyAccess]",
+      "[look-alike/team/read-only] NHI-GOV-006[Policy::ReadOnlyAccess]",
+    ]);
     fs.rmSync(outdir, { recursive: true, force: true });
     fs.rmSync(outdir2, { recursive: true, force: true });
+    fs.rmSync(outdir3, { recursive: true, force: true });
   });
 
   it("needs enforce(): without it the aspect is not added", () => {

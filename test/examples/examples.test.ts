@@ -79,6 +79,7 @@ describe("the bundled examples", () => {
     expect(report.findings.map((f) => `${f.findingId} @ ${f.address}`)).toEqual([
       "NHI-GOV-012[Rotation::missing] @ aws_iam_access_key.legacy-sftp-key",
       "NHI-GOV-012[TTL::missing] @ aws_iam_access_key.legacy-sftp-key",
+      "NHI-GOV-014[Copy::output.legacy-sftp-secret] @ aws_iam_access_key.legacy-sftp-key",
       "NHI-GOV-014[Secret::plaintext-state] @ aws_iam_access_key.legacy-sftp-key",
       "NHI-GOV-001 @ aws_iam_role.ci-deployer",
       "NHI-GOV-008[Boundary::missing] @ aws_iam_role.ci-deployer",
@@ -87,6 +88,7 @@ describe("the bundled examples", () => {
       "NHI-GOV-011[Session::too-long] @ aws_iam_role.ci-deployer",
       "NHI-GOV-001 @ aws_iam_role.lambda-role",
       "NHI-GOV-008[Boundary::missing] @ aws_iam_role.lambda-role",
+      "NHI-GOV-021[Escalation::iam:PassRole] @ aws_iam_role.lambda-role",
       "NHI-GOV-005[Action::dynamodb:*] @ aws_iam_role_policy.lambda-policy",
       "NHI-GOV-006[Action::dynamodb:*] @ aws_iam_role_policy.lambda-policy",
       "NHI-GOV-006[Action::iam:passrole] @ aws_iam_role_policy.lambda-policy",

@@ -26,10 +26,11 @@ describe("checkPulumiProgram", () => {
     expect(await findings(P.governed)).toEqual([]);
   });
 
-  it("an identity inside the user's own component is ungoverned until the component type is approved", async () => {
-    expect(await findings(P.ownComponent)).toEqual(ungovernedPrincipal("acme:platform:TeamDeployer$aws:iam/role:Role::payments-role"));
+  it("a raw identity inside the user's own component is ungoverned, approved or not (approval never stands in for its integrity)", async () => {
+    const at = "acme:platform:TeamDeployer$aws:iam/role:Role::payments-role";
+    expect(await findings(P.ownComponent)).toEqual(ungovernedPrincipal(at));
     const approved = await findings(P.ownComponent, { approvedConstructs: [{ type: "acme:platform:TeamDeployer" }] });
-    expect(approved).toEqual(untaggedPrincipal("acme:platform:TeamDeployer$aws:iam/role:Role::payments-role"));
+    expect(approved).toEqual([[at, "NHI-GOV-002[Approval::unsealed]"], ...untaggedPrincipal(at)]);
   });
 
   it("a spoofed parent: a raw role and an attachment under a GovernedIdentity are compared with its spec", async () => {
