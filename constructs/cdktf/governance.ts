@@ -99,7 +99,8 @@ export class NhiGovernance implements IAspect {
     const report = evaluate({ resources, components, scope: "all", sources: [this.stack.node.path] }, { config, clock: this.clock, exemptions: this.exemptions });
     this.lastReport = report;
     for (const f of report.findings) {
-      const target = nodes.get(f.address) ?? this.stack;
+      // An identity inside a resource (`aws_cloudformation_stack.x/Resources/Admin`) lands on that resource's construct.
+      const target = nodes.get(f.address) ?? nodes.get(f.address.split("/")[0]) ?? this.stack;
       const annotations = Annotations.of(target);
       const line = message(f);
       const key = `${target.node.path}\u0000${line}`;

@@ -24,3 +24,16 @@ export const AWS_NATIVE_CATALOG: CatalogEntry[] = [
   native({ terraform: "awscc_apigateway_api_key", pulumi: ["aws-native:apigateway:ApiKey"], kind: "credential", taggable: true, secretAttributes: ["value"], staticCredential: true, description: "API Gateway API key (Cloud Control)" }),
   native({ terraform: "awscc_cognito_user_pool_client", pulumi: ["aws-native:cognito:UserPoolClient"], kind: "credential", taggable: false, secretAttributes: ["client_secret"], description: "Cognito app client (Cloud Control)" }),
 ];
+
+const cfnOnly = (e: Omit<CatalogEntry, "provider" | "pulumi"> & { id: string }): CatalogEntry => ({ provider: "aws-native", pulumi: [], ...e });
+
+/**
+ * CloudFormation IAM types that Cloud Control (so aws-native and awscc) does not offer, met only
+ * inside templates (src/engine/expand.ts): not in CATALOG, found by catalogByCloudFormationType.
+ * Props are the snake_case of the CloudFormation names, as for the Cloud Control types.
+ */
+export const CLOUDFORMATION_ONLY_CATALOG: CatalogEntry[] = [
+  cfnOnly({ id: "AWS::IAM::AccessKey", kind: "credential", taggable: false, principalProps: ["user_name"], secretAttributes: ["secret_access_key"], staticCredential: true, description: "IAM user access key (CloudFormation)" }),
+  cfnOnly({ id: "AWS::IAM::Policy", kind: "grant", taggable: false, principalProps: ["roles", "users"], description: "IAM inline policy on roles, users and groups (CloudFormation)" }),
+  cfnOnly({ id: "AWS::IAM::UserToGroupAddition", kind: "grant", taggable: false, principalProps: ["users"], description: "IAM users added to a group (CloudFormation)" }),
+];

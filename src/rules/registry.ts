@@ -18,6 +18,8 @@ import { orphanedDependents } from "./orphaned-dependents";
 import { environmentIsolation } from "./environment-isolation";
 import { identityReuse } from "./identity-reuse";
 import { privilegeRatchet } from "./privilege-ratchet";
+import { opaqueContents } from "./opaque-contents";
+import { adminRoleGrants } from "./admin-role-grants";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -40,4 +42,6 @@ export const RULES: readonly Rule[] = [
   environmentIsolation,
   identityReuse,
   privilegeRatchet,
+  opaqueContents,
+  adminRoleGrants,
 ];
