@@ -18,10 +18,10 @@ export const of = (r: Report, ...rules: string[]): string[] => ids(r).filter((f)
 export const judge = (input: EvaluationInput, config: GateConfigInput = {}, exemptions: Exemption[] = []): Report => evaluate(input, { clock, config, exemptions });
 
 /** `nhi-gate <args>` in process: exit code, stdout, stderr. */
-export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) }, env: {} };
+  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) }, env };
   const code = await main([...args, "--now", NOW.toISOString()], io as never);
   return { code, stdout, stderr };
 }
