@@ -4,9 +4,11 @@ import { AZURE_CATALOG } from "./azure";
 import { GCP_CATALOG } from "./gcp";
 import { GITHUB_CATALOG } from "./github";
 import { KUBERNETES_CATALOG } from "./kubernetes";
+import { TERRAFORM_MODULE_CALL } from "./terraform";
 import { CatalogEntry, NhiScope } from "./types";
 
 export * from "./types";
+export { TERRAFORM_MODULE_CALL } from "./terraform";
 
 /** Every identity-creating or identity-empowering resource type the gates know. */
 export const CATALOG: readonly CatalogEntry[] = [...AWS_CATALOG, ...AWS_NATIVE_CATALOG, ...GCP_CATALOG, ...AZURE_CATALOG, ...KUBERNETES_CATALOG, ...GITHUB_CATALOG];
@@ -29,7 +31,7 @@ export function catalogByPulumiType(token: string): CatalogEntry | undefined {
 }
 
 export function catalogById(id: string): CatalogEntry | undefined {
-  return byId.get(id) ?? CLOUDFORMATION_ONLY_CATALOG.find((e) => e.id === id);
+  return byId.get(id) ?? CLOUDFORMATION_ONLY_CATALOG.find((e) => e.id === id) ?? (id === TERRAFORM_MODULE_CALL.id ? TERRAFORM_MODULE_CALL : undefined);
 }
 
 let byCloudFormation: Map<string, CatalogEntry> | undefined;

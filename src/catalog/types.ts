@@ -5,7 +5,7 @@
  * it contains (src/engine/expand.ts); only rules that name the kind judge the container itself.
  */
 export type IdentityKind = "principal" | "credential" | "grant" | "trust-anchor" | "container";
-export type CatalogProvider = "aws" | "aws-native" | "gcp" | "azuread" | "azure" | "kubernetes" | "github";
+export type CatalogProvider = "aws" | "aws-native" | "gcp" | "azuread" | "azure" | "kubernetes" | "github" | "terraform";
 
 export interface CatalogEntry {
   /** Canonical id: the Terraform type where one exists, else the Pulumi token. */

@@ -20,6 +20,7 @@ import { identityReuse } from "./identity-reuse";
 import { privilegeRatchet } from "./privilege-ratchet";
 import { opaqueContents } from "./opaque-contents";
 import { adminRoleGrants } from "./admin-role-grants";
+import { unseenModule } from "./unseen-module";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -44,4 +45,5 @@ export const RULES: readonly Rule[] = [
   privilegeRatchet,
   opaqueContents,
   adminRoleGrants,
+  unseenModule,
 ];
