@@ -1,4 +1,3 @@
-import { parseDocument } from "yaml";
 import { isRecord, setOwn } from "./input";
 
 /**
@@ -70,7 +69,10 @@ export function parseTemplate(text: string): Template {
     }
   }
   if (!parsed) {
-    const doc = parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
+    // yaml is loaded only for YAML templates, keeping the plan path lean (as readData does).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require("yaml") as typeof import("yaml");
+    const doc = YAML.parseDocument(text, { customTags: CUSTOM_TAGS, prettyErrors: false });
     const problem = doc.errors[0] ?? doc.warnings.find((w) => /tag/i.test(w.message));
     if (problem) throw new TemplateError(`not a readable template: ${problem.message.split("\n")[0]}`);
     raw = doc.toJS({ maxAliasCount: 100 });
