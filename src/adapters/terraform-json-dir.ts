@@ -13,7 +13,8 @@ import { InputError, isRecord, readJson, ReadOptions, setOwn } from "./input";
  *   (names starting with `.`, ending with `~`, or `#...#` editor files). Primary files first, in
  *   lexical order, then override files, in lexical order.
  * - HCL files (`*.tf`) cannot be read here: they are refused (an input error naming the file),
- *   never ignored, since Terraform would apply them. Gate the plan instead.
+ *   never ignored, since Terraform would apply them. Gate the plan instead. So are OpenTofu's
+ *   `*.tofu` / `*.tofu.json`, which OpenTofu loads in place of same-named Terraform files.
  * - Primary files: a resource, data source, module, output or variable defined twice is an error
  *   in Terraform, and here.
  * - Override files: each block must exist in a primary file; its top-level arguments and nested
@@ -52,6 +53,11 @@ export function readConfigDir(dir: string, options: ReadOptions = {}): ConfigDir
     if (e.name.endsWith(".tf")) {
       throw new InputError(
         `${file}: an HCL configuration file; nhi-gate synth reads JSON configuration (*.tf.json) only, and Terraform would load this file too, so what it creates cannot be judged here. Convert it to .tf.json, move it out of the stack directory, or gate the plan (terraform plan, then nhi-gate plan)`,
+      );
+    }
+    if (e.name.endsWith(".tofu") || e.name.endsWith(".tofu.json")) {
+      throw new InputError(
+        `${file}: an OpenTofu configuration file; OpenTofu loads it (in place of a .tf or .tf.json file of the same name) and Terraform does not, so which resources run depends on the tool. Keep the stack directory to *.tf.json, or gate the plan (tofu plan, then nhi-gate plan)`,
       );
     }
     if (!e.name.endsWith(".tf.json")) continue;

@@ -187,6 +187,7 @@ describe("nhi-gate synth reads a stack directory as Terraform does", () => {
     ["an HCL file (refused, not ignored)", { "main.tf": 'resource "aws_iam_role" "hcl" {}' }, /stacks\/app\/main\.tf: an HCL configuration file; nhi-gate synth reads JSON configuration \(\*\.tf\.json\) only/],
     ["a resource defined twice", { "a.tf.json": { resource: { aws_iam_role: { dup: role("a") } } }, "b.tf.json": { resource: { aws_iam_role: { dup: role("b") } } } }, /b\.tf\.json: resource\.aws_iam_role\.dup: aws_iam_role\.dup is also defined in .*a\.tf\.json; Terraform refuses duplicate configuration/],
     ["an override without its base block", { "x_override.tf.json": { resource: { aws_iam_role: { ghost: role("g") } } } }, /x_override\.tf\.json: resource\.aws_iam_role\.ghost: overrides aws_iam_role\.ghost, which no other file defines/],
+    ["an OpenTofu file (which tool runs decides what is created)", { "main.tofu.json": { resource: { aws_iam_role: { t: role("t") } } } }, /main\.tofu\.json: an OpenTofu configuration file/],
     ["a file that is not a JSON object", { "bad.tf.json": "[1]" }, /bad\.tf\.json: expected a JSON object/],
   ])("exit 2 on %s", async (_what, files, message) => {
     const dir = out(files as Record<string, unknown>);
