@@ -14,7 +14,7 @@ export class TemplateError extends Error {}
 /** A value known only at deploy time. */
 export const UNKNOWN: unique symbol = Symbol("unknown until deploy");
 /** `Ref: AWS::NoValue`: the property is removed. */
-const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
+export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
 
 const MAX_DEPTH = 64;
 

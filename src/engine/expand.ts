@@ -1,6 +1,6 @@
 import { catalogByCloudFormationType, catalogById } from "../catalog";
 import { CatalogEntry } from "../catalog/types";
-import { cfnSnake, convertProperties, parseTemplate, Resolver, Template, TemplateError, TemplateResource } from "../adapters/cloudformation";
+import { cfnSnake, convertProperties, NO_VALUE, parseTemplate, Resolver, Template, TemplateError, TemplateResource } from "../adapters/cloudformation";
 import { sensitivePathsOf } from "../adapters/common";
 import { isRecord, setOwn } from "../adapters/input";
 import { ChangeAction, IdentityResource, isUnknownAt, OpaquePart } from "./model";
@@ -182,7 +182,8 @@ function resourceIdentities(res: TemplateResource, logicalPath: string, resolver
   const refs: Record<string, string[]> = {};
   const params: Record<string, string[]> = {};
   for (const k of Object.keys(props)) {
-    setOwn(resolved, k, resolver.value(props[k]));
+    const v = resolver.value(props[k]);
+    if (v !== NO_VALUE) setOwn(resolved, k, v);
     const { logicalIds, parameters } = resolver.takeRefs();
     const converted = cfnSnake(k);
     if (logicalIds.length) setOwn(refs, converted, logicalIds.filter((id) => template.resources.some((x) => x.logicalId === id)).map((id) => `${logicalPath.slice(0, logicalPath.lastIndexOf("Resources/"))}Resources/${id}`));

@@ -235,6 +235,7 @@ Resources:
         - "\${Name} in \${AWS::Region} for \${!Literal}"
         - Name: !Ref AWS::StackName
       MaxSessionDuration: !If [IsDev, 3600, !Ref AWS::NoValue]
+      Description2: !If [NotDev, x, !Ref AWS::NoValue]
       Tags:
         - Key: nhi:owner
           Value: !GetAtt Other.Arn
@@ -320,9 +321,11 @@ Resources:
   it("expansion is idempotent and leaves lists without containers untouched", () => {
     const list = [resource("aws_iam_role", "aws_iam_role.r", { name: "r" })];
     expect(expandResources(list)).toBe(list);
-    const stack = [resource("aws_cloudformation_stack", "aws_cloudformation_stack.s", { template_body: JSON.stringify({ Resources: { U: { Type: "AWS::IAM::User", Properties: { UserName: "u" } } } }) })];
+    const stack = [resource("aws_cloudformation_stack", "aws_cloudformation_stack.s", { template_body: JSON.stringify({ Resources: { U: { Type: "AWS::IAM::User", Properties: { UserName: "u", Path: { Ref: "AWS::NoValue" } } } } }) })];
     const once = expandResources(stack);
     expect(once.map((r) => r.address)).toEqual(["aws_cloudformation_stack.s", "aws_cloudformation_stack.s/Resources/U"]);
+    // AWS::NoValue removes the property.
+    expect(once[1].props).toEqual({ user_name: "u" });
     expect(expandResources(once)).toBe(once);
   });
 });
