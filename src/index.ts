@@ -20,6 +20,7 @@ export * from "./engine/evaluate";
 export * from "./engine/props";
 export * from "./engine/inventory";
 export * from "./engine/ledger";
+export { expandResources } from "./engine/expand";
 export * from "./rules/rule";
 export { RULES } from "./rules/registry";
 export { ENGINE_FINDINGS } from "./rules/engine-findings";

@@ -90,8 +90,10 @@ function message(f: Finding): string {
 }
 
 /** Report one finding under its rule's policy name (the SDK's object form of reportViolation). */
-function report(reportViolation: ReportViolation, f: Finding, config: GateConfig) {
-  const urn = f.address.startsWith("urn:pulumi:") ? f.address : undefined;
+function report(reportViolation: ReportViolation, f: Finding, config: GateConfig, urns: readonly string[] = []) {
+  // An identity inside a resource (a CloudFormation stack's role, `<urn>/Resources/Admin`) is reported on that resource.
+  const container = urns.includes(f.address) ? undefined : urns.find((u) => f.address.startsWith(`${u}/`));
+  const urn = container ?? (f.address.startsWith("urn:pulumi:") ? f.address : undefined);
   const violation = {
     name: f.ruleId,
     message: message(f),
@@ -195,7 +197,7 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
       const row: PulumiResourceInput = { urn: args.urn, type: args.type, name: args.name, props: raw(args.props), parent: args.opts?.parent };
       const rep = evaluateAlone(row, resolved, clock);
       alone.set(row.urn, { fingerprint: fingerprint(row), config: resolved, keys: aloneKeys(rep) });
-      for (const f of rep?.findings ?? []) if (f.address.startsWith("urn:pulumi:")) report(reportViolation, f, resolved.config);
+      for (const f of rep?.findings ?? []) if (f.address.startsWith("urn:pulumi:")) report(reportViolation, f, resolved.config, [args.urn]);
     },
     validateStack: (args, reportViolation) => {
       const resolved = resolveFor(args, options.baseDir);
@@ -204,7 +206,8 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
       // What Analyze reported for a resource judged alone is not reported twice.
       const already = new Set<string>();
       for (const row of rows) for (const k of aloneKeysOf(row, resolved)) already.add(k);
-      for (const f of rep.findings) if (!already.has(`${f.address}|${f.findingId}|${f.message}`)) report(reportViolation, f, resolved.config);
+      const urns = rows.map((r) => r.urn);
+      for (const f of rep.findings) if (!already.has(`${f.address}|${f.findingId}|${f.message}`)) report(reportViolation, f, resolved.config, urns);
     },
   };
   return {

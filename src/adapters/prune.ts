@@ -2,6 +2,7 @@ import { catalogByTerraformType } from "../catalog";
 import { DROP, PathKey, Prune } from "./json-stream";
 import { isRecord, setOwn } from "./input";
 import { isAnyChange } from "./terraform-plan";
+import { markedTopLevel } from "./plan-shapes";
 
 /**
  * What the streaming reader may leave out of a Terraform plan or state so a huge file does not
@@ -10,14 +11,15 @@ import { isAnyChange } from "./terraform-plan";
  * pulumi-export.ts for `inventory`), and pruned input gives the same model and the same input
  * errors as the whole value (test/adapters/json-stream.test.ts compares both on every corpus plan):
  *
- * - top-level keys no adapter reads are skipped without being built. A Pulumi stack export has
- *   none of them.
+ * - top-level keys no adapter reads (`resource_drift`, `output_changes`, `checks`) are skipped
+ *   without being built. A Pulumi stack export has none of them.
  * - `planned_values` keeps only its module tree and, of each identity resource, address, mode,
  *   type and name (the plan adapter checks that every planned identity is listed in
  *   `resource_changes`); other resources become one shared empty object, keeping their index.
  * - a `resource_changes[i]` of a type the catalog does not know (or a data source) that passes the
- *   adapter's light check is reduced to what that check reads; anything odd is left whole, so
- *   zod still names the problem.
+ *   adapter's light check is reduced to what that check reads (address, mode, type, actions) and
+ *   which of its top-level attributes `after_unknown` marks (plan-shapes.ts matches them against
+ *   `relevant_attributes`, which is kept); anything odd is left whole, so zod still names the problem.
  * - a resource in `values.root_module` / `prior_state.values.root_module` (and their child
  *   modules) of a non-catalog type or a data source keeps only address, mode, type and name.
  * - a raw state file's `resources[i]` (version 4) of a non-catalog type or a data source keeps
@@ -26,11 +28,25 @@ import { isAnyChange } from "./terraform-plan";
  * Pruning only applies on the streaming path (files above `streamAbove`); the fast path keeps
  * the whole value.
  */
-const SKIPPED_TOP_LEVEL = new Set(["resource_drift", "relevant_attributes", "output_changes", "checks"]);
+const SKIPPED_TOP_LEVEL = new Set(["resource_drift", "output_changes", "checks"]);
 
 const PLANNED_KEEP = new Set(["address", "mode", "type", "name"]);
 /** In place of a planned resource the check skips (not in the catalog, or a data source): same index, nothing built. */
 const PLANNED_OTHER = Object.freeze({});
+
+const markers = new Map<string, Readonly<Record<string, true>>>();
+/** `{ arn: true, id: true }`, one frozen object per distinct set of keys (most resources share a few). */
+function internedMarker(keys: string[]): Readonly<Record<string, true>> | undefined {
+  if (!keys.length) return undefined;
+  const id = keys.join("\u0000");
+  let m = markers.get(id);
+  if (!m) {
+    const o: Record<string, true> = {};
+    for (const k of keys) setOwn(o, k, true);
+    markers.set(id, (m = Object.freeze(o)));
+  }
+  return m;
+}
 
 const skipsEnrichment = (type: unknown, mode: unknown) => typeof type === "string" && (!catalogByTerraformType(type) || mode === "data");
 
@@ -63,7 +79,10 @@ export const terraformPrune: Prune = {
     if (path.length === 2 && path[0] === "resource_changes" && typeof path[1] === "number") {
       if (!isAnyChange(value) || !skipsEnrichment(value.type, value.mode)) return value;
       const out = pick(value, ["address", "module_address", "mode", "type", "name"]);
-      setOwn(out, "change", { actions: (value.change as Record<string, unknown>).actions });
+      const change = value.change as Record<string, unknown>;
+      // Which top-level attributes are unknown until apply (plan-shapes.ts reads nothing deeper), as one shared marker per set.
+      const unknown = change.after_unknown === true ? true : internedMarker(markedTopLevel(change.after_unknown));
+      setOwn(out, "change", unknown === undefined ? { actions: change.actions } : { actions: change.actions, after_unknown: unknown });
       return out;
     }
     // A raw state file (version 4): `resources[i]` of a type the adapter skips keeps only what it reads to skip it.

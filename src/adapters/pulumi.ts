@@ -66,7 +66,7 @@ export function parseUrn(urn: string): ParsedUrn {
 export const BRIDGED_PROVIDERS = ["aws", "gcp", "azuread", "azure", "github"];
 
 /** Keys whose values are maps of user keys (never renamed). */
-const MAP_KEYS = new Set(["tags", "tagsAll", "labels", "effectiveLabels", "terraformLabels", "pulumiLabels", "annotations"]);
+const MAP_KEYS = new Set(["tags", "tagsAll", "labels", "effectiveLabels", "terraformLabels", "pulumiLabels", "annotations", "parameters"]);
 /** Bridged names that are not the plain camelCase of the Terraform attribute (pluralized blocks). */
 const NAME_OVERRIDES: Record<string, Record<string, string>> = {
   "aws:iam/role:Role": { inlinePolicies: "inline_policy" },

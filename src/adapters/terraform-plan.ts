@@ -5,6 +5,7 @@ import { checkDepth, isResourceRef, sensitivePathsOf, truePaths } from "./common
 import { InputError, isRecord, MAX_DEPTH, setOwn, validate } from "./input";
 import { stateModuleResources, walkModuleResources } from "./terraform-state";
 import { attachSecretFlows, configurationSecretFlows } from "./secret-flows";
+import { checkWrittenByTerraform, flagHiddenDynamicBlocks, hiddenContributors, HiddenContributor } from "./plan-shapes";
 
 /** Plan / state JSON format majors this gate understands (0.x and 1.x; 1.x minors are compatible by Terraform's promise). */
 export const SUPPORTED_FORMAT_MAJORS = [0, 1];
@@ -270,6 +271,8 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   }
   const config = isRecord(plan.configuration) ? indexModule(plan.configuration.root_module, name, "configuration.root_module", 0) : undefined;
   const resources: IdentityResource[] = [];
+  let hiddenByModule: Map<string, HiddenContributor[]> | undefined;
+  const hidden = () => (hiddenByModule ??= hiddenContributors(plan));
   const seen = new Set<string>();
   /** Addresses of the identity resources resource_changes lists (deposed objects under their instance address). */
   const listed = new Set<string>();
@@ -277,6 +280,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     const field = `resource_changes.${i}`;
     // Fast path for the many non-identity resources: a hand check (no copy); zod names the problem when it fails.
     const light = isAnyChange(raw) ? raw : validate(AnyChangeSchema, raw, name, `a Terraform plan: ${field}`);
+    checkWrittenByTerraform(light, name, field);
     const entry = catalogByTerraformType(light.type);
     if (!entry || light.mode === "data") return;
     // The hand check accepts exactly what the schema accepts (tested); zod runs only to name a problem.
@@ -332,6 +336,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
       // block, which the configuration JSON does not show, with unknown content) stay findings.
       const readBack = (entry.readBack ?? []).filter((a) => !Object.prototype.hasOwnProperty.call(expressions, a) && (props[a] === undefined || props[a] === null));
       if (readBack.length) r.unknownPaths = r.unknownPaths.filter((p) => !readBack.includes(p));
+      flagHiddenDynamicBlocks(r, expressions, c.after_unknown, hidden);
     }
     resources.push(r);
   });

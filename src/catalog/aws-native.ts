@@ -34,3 +34,15 @@ AWS_NATIVE_CATALOG.push(
   native({ terraform: "awscc_iam_group", pulumi: ["aws-native:iam:Group"], kind: "grant", taggable: false, readBack: ["policies", "managed_policy_arns"], description: "IAM group (Cloud Control)" }),
   native({ terraform: "awscc_iam_user_to_group_addition", pulumi: ["aws-native:iam:UserToGroupAddition"], kind: "grant", taggable: false, principalProps: ["group_name", "users"], description: "Users added to an IAM group (Cloud Control)" }),
 );
+const cfnOnly = (e: Omit<CatalogEntry, "provider" | "pulumi"> & { id: string }): CatalogEntry => ({ provider: "aws-native", pulumi: [], ...e });
+
+/**
+ * CloudFormation IAM types that Cloud Control (so aws-native and awscc) does not offer, met only
+ * inside templates (src/engine/expand.ts): not in CATALOG, found by catalogByCloudFormationType.
+ * Props are the snake_case of the CloudFormation names, as for the Cloud Control types.
+ */
+export const CLOUDFORMATION_ONLY_CATALOG: CatalogEntry[] = [
+  cfnOnly({ id: "AWS::IAM::AccessKey", kind: "credential", taggable: false, principalProps: ["user_name"], secretAttributes: ["secret_access_key"], staticCredential: true, description: "IAM user access key (CloudFormation)" }),
+  cfnOnly({ id: "AWS::IAM::Policy", kind: "grant", taggable: false, principalProps: ["roles", "users"], description: "IAM inline policy on roles, users and groups (CloudFormation)" }),
+  cfnOnly({ id: "AWS::IAM::UserToGroupAddition", kind: "grant", taggable: false, principalProps: ["users"], description: "IAM users added to a group (CloudFormation)" }),
+];

@@ -107,3 +107,17 @@ AWS_CATALOG.push(
 AWS_CATALOG.push(
   aws({ terraform: "aws_secretsmanager_secret_policy", pulumi: ["aws:secretsmanager/secretPolicy:SecretPolicy"], kind: "grant", taggable: false, principalProps: ["secret_arn"], description: "Secrets Manager secret resource policy" }),
 );
+
+/**
+ * Resources that declare identities inside them (kind `container`): the engine reads what they
+ * contain (src/engine/expand.ts) and judges each identity found, addressed inside the container
+ * (`aws_cloudformation_stack.x/Resources/MyRole`). What it cannot read (a template only reachable
+ * by URL, a Transform, values unknown until apply) is an NHI-GOV-030 finding on the container.
+ */
+AWS_CATALOG.push(
+  // `parameters` is Optional+Computed: unset, the provider reads the template's defaults back (unknown in a plan).
+  aws({ terraform: "aws_cloudformation_stack", pulumi: ["aws:cloudformation/stack:Stack"], kind: "container", contains: "cloudformation-template", taggable: true, readBack: ["parameters"], description: "CloudFormation stack (its template may create IAM roles, users, keys and policies)" }),
+  aws({ terraform: "aws_cloudformation_stack_set", pulumi: ["aws:cloudformation/stackSet:StackSet"], kind: "container", contains: "cloudformation-template", taggable: true, description: "CloudFormation stack set (its template is deployed to many accounts)" }),
+  aws({ terraform: "aws_serverlessapplicationrepository_cloudformation_stack", pulumi: ["aws:serverlessrepository/cloudFormationStack:CloudFormationStack"], kind: "container", contains: "sar-application", taggable: true, description: "Serverless Application Repository application (a CloudFormation stack from a published template)" }),
+  aws({ terraform: "aws_cloudcontrolapi_resource", pulumi: ["aws:cloudcontrol/resource:Resource"], kind: "container", contains: "cloudcontrol-desired-state", taggable: false, description: "Cloud Control API resource (any CloudFormation type, from its desired state)" }),
+);

@@ -2,7 +2,20 @@ import { CatalogEntry, NhiScope } from "./types";
 
 const gcp = (e: Omit<CatalogEntry, "provider" | "id"> & { terraform: string }): CatalogEntry => ({ provider: "gcp", id: e.terraform, ...e });
 
-const toServiceAccount = (path: string): NhiScope => ({ paths: [path], prefixes: ["serviceAccount:"], description: `${path.replace("[]", "")} is a serviceAccount:… member` });
+/**
+ * Workload identity federation members: one federated workload (`principal://…/subject/…`) or a
+ * set of them (`principalSet://…/attribute.repository/acme/app`, `…/*`), in a workload identity
+ * pool (GKE's `PROJECT.svc.id.goog` pool included). Workforce pools (`locations/global/workforcePools/…`)
+ * federate people, not workloads, and stay out.
+ */
+export const WORKLOAD_IDENTITY_MEMBER = /^principal(Set)?:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\//;
+
+const toServiceAccount = (path: string): NhiScope => ({
+  paths: [path],
+  prefixes: ["serviceAccount:", "deleted:serviceAccount:"],
+  patterns: [WORKLOAD_IDENTITY_MEMBER],
+  description: `${path.replace("[]", "")} is a serviceAccount:… member, or a principal:// / principalSet:// workload identity pool member`,
+});
 
 /** Google Cloud (Terraform `hashicorp/google`, Pulumi `@pulumi/gcp`). GCP resources carry labels, not tags. */
 export const GCP_CATALOG: CatalogEntry[] = [
@@ -24,6 +37,12 @@ export const GCP_CATALOG: CatalogEntry[] = [
   gcp({ terraform: "google_project_iam_binding", pulumi: ["gcp:projects/iAMBinding:IAMBinding"], kind: "grant", taggable: false, principalProps: ["members"], nhiScope: toServiceAccount("members[]"), description: "Project role binding including service accounts" }),
   gcp({ terraform: "google_folder_iam_member", pulumi: ["gcp:folder/iAMMember:IAMMember"], kind: "grant", taggable: false, principalProps: ["member"], nhiScope: toServiceAccount("member"), description: "Folder role granted to a service account" }),
   gcp({ terraform: "google_organization_iam_member", pulumi: ["gcp:organizations/iAMMember:IAMMember"], kind: "grant", taggable: false, principalProps: ["member"], nhiScope: toServiceAccount("member"), description: "Organization role granted to a service account" }),
+  gcp({ terraform: "google_folder_iam_binding", pulumi: ["gcp:folder/iAMBinding:IAMBinding"], kind: "grant", taggable: false, principalProps: ["members"], nhiScope: toServiceAccount("members[]"), description: "Folder role binding including service accounts" }),
+  gcp({ terraform: "google_organization_iam_binding", pulumi: ["gcp:organizations/iAMBinding:IAMBinding"], kind: "grant", taggable: false, principalProps: ["members"], nhiScope: toServiceAccount("members[]"), description: "Organization role binding including service accounts" }),
+  // Authoritative IAM policies: `policy_data` (JSON bindings) replaces every binding; each binding is judged like a *_iam_binding.
+  gcp({ terraform: "google_project_iam_policy", pulumi: ["gcp:projects/iAMPolicy:IAMPolicy"], kind: "container", contains: "gcp-iam-policy", taggable: false, description: "Authoritative project IAM policy (its bindings grant roles to members)" }),
+  gcp({ terraform: "google_folder_iam_policy", pulumi: ["gcp:folder/iAMPolicy:IAMPolicy"], kind: "container", contains: "gcp-iam-policy", taggable: false, description: "Authoritative folder IAM policy (its bindings grant roles to members)" }),
+  gcp({ terraform: "google_organization_iam_policy", pulumi: ["gcp:organizations/iAMPolicy:IAMPolicy"], kind: "container", contains: "gcp-iam-policy", taggable: false, description: "Authoritative organization IAM policy (its bindings grant roles to members)" }),
   gcp({ terraform: "google_iam_workload_identity_pool", pulumi: ["gcp:iam/workloadIdentityPool:WorkloadIdentityPool"], kind: "trust-anchor", taggable: false, description: "Workload identity pool (external identities federated into GCP)" }),
   gcp({ terraform: "google_iam_workload_identity_pool_provider", pulumi: ["gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"], kind: "trust-anchor", taggable: false, description: "Workload identity pool provider (OIDC, AWS or SAML issuer and attribute condition)" }),
 ];

@@ -3,8 +3,26 @@ import { CatalogEntry, NhiScope } from "./types";
 const k8s = (e: Omit<CatalogEntry, "provider" | "id"> & { terraform: string }): CatalogEntry => ({ provider: "kubernetes", id: e.terraform, ...e });
 
 const SA_TOKEN: NhiScope = { paths: ["type"], equals: ["kubernetes.io/service-account-token"], description: "type is kubernetes.io/service-account-token" };
-/** Terraform names the list `subject`, Pulumi `subjects`. */
-const TO_SERVICE_ACCOUNT: NhiScope = { paths: ["subject[].kind", "subjects[].kind"], equals: ["ServiceAccount"], description: "a subject is a ServiceAccount" };
+/**
+ * Subjects that are workloads, not people. Terraform names the list `subject`, Pulumi `subjects`.
+ * - kind ServiceAccount;
+ * - a service account named as a user or group: User `system:serviceaccount:<ns>:<name>`, Group
+ *   `system:serviceaccounts` (every service account) or `system:serviceaccounts:<ns>`;
+ * - kubelets: User `system:node:<node>`, Group `system:nodes`;
+ * - cloud workload identities as users: GKE `<name>@<project>.iam.gserviceaccount.com`; EKS
+ *   (access entries, aws-auth) IAM role and assumed-role ARNs. AKS names Entra service principals
+ *   and managed identities by object id, a GUID a person's id shares: judged when its value is
+ *   unknown at plan (a reference to an identity being created) or matches a principal the
+ *   evaluation holds (evaluate.ts), not from the GUID alone.
+ */
+const TO_SERVICE_ACCOUNT: NhiScope = {
+  paths: ["subject[].kind", "subjects[].kind", "subject[].name", "subjects[].name"],
+  equals: ["ServiceAccount", "system:serviceaccounts", "system:nodes"],
+  prefixes: ["system:serviceaccount:", "system:serviceaccounts:", "system:node:"],
+  suffixes: [".iam.gserviceaccount.com"],
+  patterns: [/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|assumed-role)\//],
+  description: "a subject is a ServiceAccount, a service account or node named as a User or Group (system:serviceaccount:…, system:serviceaccounts[:…], system:node:…), or a cloud workload identity (a Google service account e-mail, an IAM role ARN)",
+};
 
 /**
  * Kubernetes (Terraform `hashicorp/kubernetes`, Pulumi `@pulumi/kubernetes`). Terraform has a

@@ -1,5 +1,11 @@
-export type IdentityKind = "principal" | "credential" | "grant" | "trust-anchor";
-export type CatalogProvider = "aws" | "aws-native" | "gcp" | "azuread" | "azure" | "kubernetes" | "github";
+/**
+ * `container`: a resource that is not an identity itself but declares identities inside it (a
+ * CloudFormation stack's template, a Cloud Control resource's desired state, a GCP IAM policy's
+ * bindings, a Terraform module call seen before plan). The engine expands it into the identities
+ * it contains (src/engine/expand.ts); only rules that name the kind judge the container itself.
+ */
+export type IdentityKind = "principal" | "credential" | "grant" | "trust-anchor" | "container";
+export type CatalogProvider = "aws" | "aws-native" | "gcp" | "azuread" | "azure" | "kubernetes" | "github" | "terraform";
 
 export interface CatalogEntry {
   /** Canonical id: the Terraform type where one exists, else the Pulumi token. */
@@ -34,7 +40,12 @@ export interface CatalogEntry {
    * secret, a role binding): when the resource concerns a non-human identity. Absent: always.
    */
   nhiScope?: NhiScope;
+  /** For containers: how the engine reads the identities inside (src/engine/expand.ts). */
+  contains?: ContainerFormat;
 }
+
+/** What a container holds, and so which expander reads it. */
+export type ContainerFormat = "cloudformation-template" | "sar-application" | "cloudcontrol-desired-state" | "gcp-iam-policy" | "terraform-module";
 
 /** Values at `paths` (dot paths, `[]` for every element of a list) that make a resource concern an NHI. */
 export interface NhiScope {
@@ -43,6 +54,10 @@ export interface NhiScope {
   equals?: string[];
   /** Any value starting with one of these. */
   prefixes?: string[];
+  /** Any value ending with one of these. */
+  suffixes?: string[];
+  /** Any value matching one of these. */
+  patterns?: RegExp[];
   /** One line for the docs: "member is serviceAccount:…". */
   description: string;
 }

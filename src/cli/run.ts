@@ -7,6 +7,7 @@ import { isRawState, stateToInput } from "../adapters/terraform-state";
 import { readSynth } from "../adapters/cdktf-synth";
 import { Clock, fixedClock, parseDate, systemClock } from "../engine/clock";
 import { evaluate, ruleApplies } from "../engine/evaluate";
+import { expandResources } from "../engine/expand";
 import { EvaluationInput } from "../engine/model";
 import { Report } from "../engine/report";
 import { RULES } from "../rules/registry";
@@ -94,7 +95,10 @@ export async function runGate(kind: InputKind, target: string, opts: GateOptions
     if (failOn) config.failOn = failOn;
     const exemptions = loadExemptions(opts.exemptions, readOptions);
     await progress.step(`reading ${target}`);
-    const input = readInput(kind, target, readOptions);
+    // Containers (CloudFormation stacks, Cloud Control resources, GCP IAM policies) expanded once here,
+    // so the report's per-rule cases and the ledger see the identities inside them too.
+    const read = readInput(kind, target, readOptions);
+    const input = { ...read, resources: expandResources(read.resources) };
     const secrets = secretValues(input.resources);
     seenSecrets.push(...secrets);
     await progress.step(`evaluating ${input.resources.length} identity resources`);

@@ -14,6 +14,7 @@ import { VERSION } from "../version";
 import { concernsNonHumanIdentity } from "../catalog";
 import { managedPolicyDataSource } from "../iam/managed-policies";
 import { usesAwsManagedPolicies } from "../rules/support";
+import { expandResources } from "./expand";
 
 export interface EvaluateOptions {
   config?: GateConfig | GateConfigInput;
@@ -34,13 +35,48 @@ const DEFAULT_ACTIONS_ALL = [...DEFAULT_ACTIONS, "no-op"] as const;
 
 export function ruleApplies(rule: Rule, r: IdentityResource, scope: "changes" | "all"): boolean {
   // Shared types (a project IAM member for a user, an Opaque Kubernetes secret) that the catalog scopes away from NHIs.
-  if (concernsNonHumanIdentity(r.entry, r.props) === false) return false;
+  if (!(scopeDecisions.get(r) ?? concernsNonHumanIdentity(r.entry, r.props, r.unknownPaths) !== false)) return false;
   return appliesToKind(rule, r, scope);
+}
+
+/** What evaluate decided about each resource's NHI scope (it also consults the other resources), for ruleApplies. */
+const scopeDecisions = new WeakMap<IdentityResource, boolean>();
+
+/** Attributes that identify a workload identity unambiguously (not names: a person and a role may share one). */
+const IDENTIFYING = ["email", "principal_id", "object_id", "client_id", "unique_id", "arn"];
+
+/**
+ * Whether a resource of a shared type concerns a non-human identity: the catalog's scope (its
+ * values, or a deciding value unknown until apply), or else a subject or member that references,
+ * or carries the identifier of, a principal in this evaluation (an AKS role binding to a managed
+ * identity's object id, an Azure role assignment whose principal_id references one).
+ */
+function inNhiScope(r: IdentityResource, graph: ResourceGraph, identifiers: () => Set<string>): boolean {
+  if (concernsNonHumanIdentity(r.entry, r.props, r.unknownPaths) !== false) return true;
+  const attrs = new Set([...(r.entry.principalProps ?? []), ...(r.entry.nhiScope?.paths ?? []).map((p) => p.split(/[.[]/)[0])]);
+  for (const a of attrs) {
+    for (const ref of r.propRefs?.[a] ?? []) {
+      for (let c = ref; c.includes("."); c = c.slice(0, c.lastIndexOf("."))) {
+        const t = graph.byAddress.get(c) ?? graph.byAddress.get(c.replace(/\[[^\]]*\]$/, ""));
+        if (t && t !== r && t.entry.kind === "principal") return true;
+      }
+    }
+    if (stringsIn(r.props[a], 0).some((v) => identifiers().has(v))) return true;
+  }
+  return false;
+}
+
+function stringsIn(v: unknown, depth: number): string[] {
+  if (typeof v === "string") return [v];
+  if (depth > 8 || !v || typeof v !== "object") return [];
+  return (Array.isArray(v) ? v : Object.values(v)).flatMap((x) => stringsIn(x, depth + 1));
 }
 
 /** ruleApplies without the NHI-scope check (evaluate asks that once per resource). */
 function appliesToKind(rule: Rule, r: IdentityResource, scope: "changes" | "all"): boolean {
   const a = rule.appliesTo;
+  // A container (a CloudFormation stack, a module call) is not an identity: only rules that name the kind judge it.
+  if (r.entry.kind === "container" && !a.kinds?.includes("container")) return false;
   if (a.kinds && !a.kinds.includes(r.entry.kind)) return false;
   if (a.types && !a.types.includes(r.entry.id)) return false;
   const actions: readonly string[] = a.actions ?? (scope === "all" ? DEFAULT_ACTIONS_ALL : DEFAULT_ACTIONS);
@@ -66,7 +102,8 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   const clock = options.clock;
   const scope = input.scope ?? "changes";
   const rules = (options.rules ?? RULES).filter((r) => !config.disabledRules.includes(r.id));
-  const graph = new ResourceGraph(input.resources);
+  const resources = expandResources(input.resources);
+  const graph = new ResourceGraph(resources);
   const provenance = resolveProvenance(graph, input.components ?? [], config);
   const ctx: RuleContext = { config, clock, graph, provenance: (r) => provenance.get(r.address) as NonNullable<ReturnType<typeof provenance.get>> };
   let findings: Finding[] = [];
@@ -89,10 +126,15 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
     return f;
   };
 
-  for (const r of input.resources) {
+  let ids: Set<string> | undefined;
+  const identifiers = () =>
+    (ids ??= new Set(resources.filter((x) => x.entry.kind === "principal").flatMap((x) => IDENTIFYING.map((k) => x.props[k]).filter((v): v is string => typeof v === "string" && v.length >= 8))));
+  for (const r of resources) {
     const p = ctx.provenance(r);
+    const nhi = r.entry.nhiScope ? inNhiScope(r, graph, identifiers) : true;
+    if (r.entry.nhiScope) scopeDecisions.set(r, nhi);
     // The guardrail's boundary limits and grants nothing: not judged as a grant (what attaches it is judged itself).
-    const applicable = concernsNonHumanIdentity(r.entry, r.props) === false || p.via === "guardrail" ? [] : rules.filter((rule) => appliesToKind(rule, r, scope));
+    const applicable = nhi && p.via !== "guardrail" ? rules.filter((rule) => appliesToKind(rule, r, scope)) : [];
     summaries.push({ address: r.address, type: r.nativeType, kind: r.entry.kind, action: r.action, governed: p.status, via: p.via, by: p.by, reason: p.reason, judged: applicable.length > 0, origin: r.origin });
     for (const rule of applicable) {
       let result: RuleResult;

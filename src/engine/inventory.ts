@@ -6,6 +6,7 @@ import { ResourceGraph } from "./graph";
 import { EvaluationInput, IdentityResource } from "./model";
 import { ProvenanceStatus, resolveProvenance } from "./provenance";
 import { tagsOf } from "./props";
+import { expandResources } from "./expand";
 
 /** One identity in the inventory: who owns it, how it authenticates, when it ends. */
 export interface InventoryRecord {
@@ -49,7 +50,8 @@ export function buildInventory(inputs: EvaluationInput[], options: { config?: Ga
   const identities: InventoryRecord[] = [];
   const orphaned: InventoryRecord[] = [];
   for (const input of inputs) {
-    const resources = input.resources.filter((r) => r.action !== "read");
+    // Containers are listed by what they contain (a stack's roles), not as identities themselves.
+    const resources = expandResources(input.resources).filter((r) => r.action !== "read" && r.entry.kind !== "container");
     const graph = new ResourceGraph(resources);
     const provenance = resolveProvenance(graph, input.components ?? [], config);
     for (const r of resources) {

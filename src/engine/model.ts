@@ -51,6 +51,24 @@ export interface IdentityResource {
    */
   secretConsumers?: SecretConsumer[];
   origin: Origin;
+  /**
+   * An identity declared inside another resource (a CloudFormation template's IAM resource, a GCP
+   * IAM policy's binding; src/engine/expand.ts): that resource, and where in it.
+   */
+  containedIn?: { address: string; nativeType: string; path: string };
+  /**
+   * What the gate cannot read of this resource and that may create or widen an identity (a
+   * template only reachable by URL, a Transform, a `dynamic` block over values unknown until
+   * apply): each is an NHI-GOV-030 finding, never a pass.
+   */
+  opaque?: OpaquePart[];
+}
+
+/** One part of a resource the gate cannot evaluate. `key` makes the finding id granular (`TemplateUrl::template_url`). */
+export interface OpaquePart {
+  key: string;
+  field?: string;
+  message: string;
 }
 
 /** One place a secret attribute flows to. */

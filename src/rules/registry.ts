@@ -22,6 +22,9 @@ import { secretReadEverywhere } from "./secret-read-everywhere";
 import { privilegeEscalation } from "./privilege-escalation";
 import { timeBoundAccess } from "./time-bound-access";
 import { credentialResourcePolicy } from "./credential-resource-policy";
+import { opaqueContents } from "./opaque-contents";
+import { adminRoleGrants } from "./admin-role-grants";
+import { unseenModule } from "./unseen-module";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -48,4 +51,7 @@ export const RULES: readonly Rule[] = [
   privilegeEscalation,
   timeBoundAccess,
   credentialResourcePolicy,
+  opaqueContents,
+  adminRoleGrants,
+  unseenModule,
 ];

@@ -37,6 +37,8 @@ const DOCUMENT_FIELD: Record<string, string> = {
   awscc_iam_user_policy: "policy_document",
   awscc_iam_group_policy: "policy_document",
   awscc_iam_managed_policy: "policy_document",
+  // Met inside CloudFormation templates (src/engine/expand.ts).
+  "AWS::IAM::Policy": "policy_document",
 };
 
 /** Resource types with embedded inline policies: attribute of the list, attribute of the document in each item. */

@@ -25,7 +25,8 @@ describe("catalog", () => {
 
   it("gives every entry a kind, provider and description, and well-formed names", () => {
     for (const e of CATALOG) {
-      expect(["principal", "credential", "grant", "trust-anchor"]).toContain(e.kind);
+      expect(["principal", "credential", "grant", "trust-anchor", "container"]).toContain(e.kind);
+      if (e.kind === "container") expect(e.contains).toBeDefined();
       expect(e.description.length).toBeGreaterThan(5);
       if (e.terraform) expect(e.terraform).toMatch(/^[a-z]+(_[a-z0-9]+)+$/);
       for (const t of e.pulumi) expect(t).toMatch(/^[a-z-]+:[A-Za-z0-9./-]+:[A-Z][A-Za-z0-9]+$/);

@@ -4,6 +4,7 @@ import { recordPulumiProgram, checkPulumiProgram } from "../../testing";
 import { PulumiResourceInput } from "../../src/adapters/pulumi";
 import { clock, NOW } from "../helpers";
 import * as P from "../testing-kit/programs";
+import { cloudFormationStack } from "../security/programs";
 import { Diagnostic, Harness, PACK_DIR, PREVIEW_UNKNOWN, startPack } from "./harness";
 
 let h: Harness;
@@ -78,5 +79,21 @@ describe("the policy pack under the analyzer protocol", () => {
     } finally {
       await h.configure({});
     }
+  });
+
+  it("identities inside a CloudFormation stack are reported on the stack, naming the identity; a Cloud Control role on itself", async () => {
+    const rows = await recordPulumiProgram(cloudFormationStack);
+    const diags = await preview(rows);
+    const stack = rows.find((r) => r.type === "aws:cloudformation/stack:Stack")!.urn;
+    const cc = rows.find((r) => r.type === "aws:cloudcontrol/resource:Resource")!.urn;
+    const admin = diags.filter((d) => d.policyName === "NHI-GOV-007").map((d) => [d.urn, d.message.slice(0, d.message.indexOf(": ")), d.enforcementLevel]);
+    expect(admin.sort()).toEqual([
+      [cc, "NHI-GOV-007[Policy::AdministratorAccess]", "mandatory"],
+      [stack, "NHI-GOV-007[Policy::AdministratorAccess]", "mandatory"],
+    ].sort());
+    expect(diags.find((d) => d.policyName === "NHI-GOV-007" && d.urn === stack)?.message).toContain(`${stack}/Resources/Svc attaches AWS managed policy AdministratorAccess`);
+    // Each finding once, whether Analyze or AnalyzeStack reported it.
+    const keys = diags.map((d) => `${d.urn} ${d.message}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
