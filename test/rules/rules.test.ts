@@ -17,7 +17,7 @@ import { crossAccountTrust } from "../../src/rules/cross-account-trust";
 import { orphanedDependents } from "../../src/rules/orphaned-dependents";
 import { parseSpec } from "../../src/spec/identity";
 import { TAG } from "../../src/spec/tags";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { clock, inDays, OIDC, specsOfEveryKind } from "../helpers";
 import { allow, doc, findings, LIFECYCLE, messages, role, severities, user } from "./fixtures";
 
