@@ -5,7 +5,7 @@
  *   new GovernedIdentity("deployer", { name: "payments-deployer", owner: "@acme/payments", ... });
  */
 export { GovernedIdentity } from "./governed-identity";
-export type { GovernedIdentityOptions, GovernedIdentityInputs } from "./governed-identity";
+export type { GovernedIdentityOptions, GovernedIdentityInputs, RoleCredentialKind, SecretCredentialKind, AttributeFor } from "./governed-identity";
 export type {
   GovernedIdentityArgs,
   GovernedIdentitySpecArgs,
