@@ -7,6 +7,13 @@ const path = require("node:path");
 const { createConsumerProject } = require("../../scripts/consumer/project");
 
 module.exports = async () => {
+  // NHI_CONSUMER_PROJECT=<dir> reuses a project kept with NHI_KEEP_CONSUMER=1 (while editing tests).
+  const reuse = process.env.NHI_CONSUMER_PROJECT;
+  if (reuse && fs.existsSync(path.join(reuse, "node_modules", "nhi-governance"))) {
+    for (const f of fs.readdirSync(path.join(__dirname, "runners"))) fs.copyFileSync(path.join(__dirname, "runners", f), path.join(reuse, f));
+    process.stderr.write(`consumer suite: reusing ${reuse}\n`);
+    return;
+  }
   const packageDir = path.resolve(process.env.NHI_PACKAGE_DIR || path.join(__dirname, "..", ".."));
   const started = Date.now();
   const r = createConsumerProject({ packageDir, log: (l) => process.stderr.write(`consumer suite: ${l}\n`) });

@@ -41,6 +41,7 @@ describe("optional peers", () => {
 const { GovernedIdentity, NhiGovernance } = require("nhi-governance/cdktf");
 const app = new App({ outdir: ${JSON.stringify(path.join(dir, "cdktf.out"))} });
 const stack = new TerraformStack(app, "payments");
+new (require("@cdktf/provider-aws/lib/provider").AwsProvider)(stack, "aws", { region: "eu-west-1" });
 new GovernedIdentity(stack, "deployer", ${spec("payments-deployer", `trust: { kind: "github-oidc", repository: "acme/payments-api", ref: "refs/heads/main", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }, credential: { kind: "federated" },`)});
 NhiGovernance.of(stack).enforce();
 app.synth();

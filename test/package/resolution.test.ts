@@ -2,7 +2,8 @@
  * Every entry point resolves for the type checker under each `moduleResolution` users have:
  * `node` (node10; the Pulumi and CDKTF TypeScript templates, and Pulumi's own ts-node), `node16`
  * and `bundler`, with skipLibCheck off (the Pulumi template's setting: every declaration file the
- * package ships must check, including its imports of optional peers); and at run time.
+ * package ships must check, including its imports of optional peers; esModuleInterop on, as zod's
+ * own declarations need it); and at run time.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,7 +27,7 @@ describe("entry points", () => {
     fs.mkdirSync(dir, { recursive: true });
     const lines = Object.entries(ENTRIES).map(([spec, name], i) => `import { ${name} as e${i} } from "${spec}";\nexport const t${i}: "function" = typeof e${i} as "function";`);
     fs.writeFileSync(path.join(dir, "entries.ts"), `${lines.join("\n")}\n`);
-    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "es2020", lib: ["es2020"], types: ["node"], noEmit: true, skipLibCheck: false, ...options }, files: ["entries.ts"] }));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "es2020", lib: ["es2020"], types: ["node"], noEmit: true, skipLibCheck: false, esModuleInterop: true, ...options }, files: ["entries.ts"] }));
     const r = tsc(["-p", `resolve-${mode}/tsconfig.json`, "--pretty", "false"]);
     expect({ mode, errors: r.out.trim().split("\n").filter(Boolean) }).toEqual({ mode, errors: [] });
   });

@@ -76,8 +76,8 @@ function diagnostics(resp: { getDiagnosticsList(): { getPolicyname(): string; ge
  */
 export function runPolicyPackFor(packDir: string): string {
   const r = spawnSync(process.execPath, ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))"], { cwd: packDir, encoding: "utf8" });
-  const found = r.stdout.trim();
-  if (r.status !== 0 || !found) throw new Error(`no @pulumi/pulumi/cmd/run-policy-pack resolves from ${packDir}: ${r.stderr.trim()}`);
+  const found = (r.stdout ?? "").trim();
+  if (r.status !== 0 || !found) throw new Error(`no @pulumi/pulumi/cmd/run-policy-pack resolves from ${packDir}: ${r.error ? String(r.error) : (r.stderr ?? "").trim()}`);
   return found;
 }
 
