@@ -191,6 +191,8 @@ async function runProgram(program: () => unknown, options: RecordPulumiProgramOp
 
   const rows: PulumiResourceInput[] = [];
   const attempts: Attempt[] = [];
+  /** Attempts not yet answered by the monitor, by type and name (in the order they were made). */
+  const waiting = new Map<string, Attempt[]>();
   const transformedUrns = new Map<string, string>();
   const rejections: unknown[] = [];
   let lastProgress = Date.now();
@@ -202,6 +204,8 @@ async function runProgram(program: () => unknown, options: RecordPulumiProgramOp
     lastProgress = Date.now();
     const attempt: Attempt = { seq: attempts.length, type: t, name, parent, props: props ?? {} };
     attempts.push(attempt);
+    const key = `${t}::${name}`;
+    waiting.set(key, [...(waiting.get(key) ?? []), attempt]);
     labels.add(`resource:${name}[${t}]`);
     markHandled(pulumi, props, 0);
     let o = opts;
@@ -241,7 +245,7 @@ async function runProgram(program: () => unknown, options: RecordPulumiProgramOp
         req.getPropertydependenciesMap().forEach((v: any, k: string) => (deps[k] = v.getUrnsList()));
         const urn: string = res.getUrn();
         const parent: string | undefined = req.getParent() || undefined;
-        const attempt = attempts.find((a) => !a.registered && a.type === req.getType() && a.name === req.getName());
+        const attempt = waiting.get(`${req.getType()}::${req.getName()}`)?.shift();
         if (attempt) attempt.registered = true;
         let props = req.getObject()?.toJavaScript() ?? {};
         const why = attempt?.transformed ?? (parent !== undefined ? transformedUrns.get(parent) && `its parent ${parent} has resource transforms, which the Pulumi engine also runs over its children` : undefined);
@@ -291,10 +295,10 @@ async function runProgram(program: () => unknown, options: RecordPulumiProgramOp
       }
       // Not registered: its inputs rejected, or it is still waiting for one.
       const state = await inputsOf(rpc, a);
-      const waiting = Object.entries(state.fields).filter(([, s]) => s === "pending").map(([k]) => k);
+      const waitingFor = Object.entries(state.fields).filter(([, s]) => s === "pending").map(([k]) => k);
       const rejected = Object.entries(state.fields).filter(([, s]) => typeof s === "object" && "error" in (s as object)) as [string, { error: string }][];
-      if (!rejected.length && (waiting.length || !settled)) {
-        pending.push({ type: a.type, name: a.name, waitingFor: waiting.length ? waiting.map((k) => `input ${k}`) : ["its parent, provider or dependsOn"] });
+      if (!rejected.length && (waitingFor.length || !settled)) {
+        pending.push({ type: a.type, name: a.name, waitingFor: waitingFor.length ? waitingFor.map((k) => `input ${k}`) : ["its parent, provider or dependsOn"] });
         continue;
       }
       const urn = await urnOf(a, stack, project);
