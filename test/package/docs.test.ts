@@ -44,6 +44,20 @@ describe("the docs' TypeScript blocks, as a user pastes them", () => {
     expect([...new Set(blocks.map((b) => b.kind))]).toEqual(expect.arrayContaining(["cdktf", "cdktn", "pulumi", "test"]));
   });
 
+  it("the clock really moves for a block run 400 days ahead (and a literal date valid today is then refused)", () => {
+    const today = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const script = `const { parseSpec } = require("nhi-governance");
+const spec = { name: "x", owner: "@acme/payments", purpose: "Deploys the payments API", environment: "prod", systemOfRecord: "PAY-42", retirement: "never", workload: "ci",
+  access: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }], permissionsBoundary: "arn:aws:iam::123456789012:policy/b",
+  trust: { kind: "aws-service", service: "lambda.amazonaws.com" }, credential: { kind: "ephemeral" }, recertifyBy: "${today}" };
+let ok = true; try { parseSpec(spec); } catch { ok = false; }
+console.log(JSON.stringify({ year: new Date().getUTCFullYear(), now: Date.now(), ok }));`;
+    const run = (days: number) => JSON.parse(sh(process.execPath, ["-r", path.join(project(), "date-shift.js"), "-e", script], { env: { NHI_CLOCK_OFFSET_DAYS: String(days) } }).out);
+    const [now, ahead] = [run(0), run(YEAR_AHEAD)];
+    expect(Math.round((ahead.now - now.now) / 86_400_000)).toBe(YEAR_AHEAD);
+    expect([now.ok, ahead.ok]).toEqual([true, false]);
+  });
+
   it.each(blocks.map((b) => [b.id, b] as const))("%s type-checks (strict; moduleResolution node and node16) and runs today and 400 days ahead", (_, b) => {
     if (b.hint?.startsWith("skip")) return;
     const file = `blocks/${fileOf(b)}`;
