@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The consumer suite (the packed package in a new project) runs apart: npm run test:package.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/package/"],
   transform: {
     "^.+\\.tsx?$": ["ts-jest", { diagnostics: false }],
   },

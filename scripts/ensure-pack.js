@@ -5,14 +5,14 @@
  * engine or the pack, that build is stale, and the pack tests would drive the old rules without
  * saying so. The jest global setup calls ensurePack(): it rebuilds the pack when its build is
  * missing or older than any TypeScript source it is compiled from (src/ and the pack's own
- * files), and does nothing otherwise.
+ * files), or its copy of the engine's data is missing or older, and does nothing otherwise.
  *
  *   node scripts/ensure-pack.js   # the same, by hand
  */
-const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { newestSource } = require("../bin/newest-source");
+const { buildPack, DATA_FILES } = require("./build-pack");
 
 /** Why the pack build under root needs rebuilding, or undefined when it is up to date. */
 function packStaleness(root) {
@@ -25,7 +25,14 @@ function packStaleness(root) {
     return `no build at policy-packs/nhi-governance/${main}`;
   }
   const newest = Math.max(newestSource(path.join(root, "src")), newestSource(packDir, false));
-  return newest > builtAt ? "the build is older than its TypeScript sources" : undefined;
+  if (newest > builtAt) return "the build is older than its TypeScript sources";
+  for (const f of DATA_FILES) {
+    const copy = path.join(packDir, "data", f);
+    if (!fs.existsSync(copy)) return `no copy of data/${f} in policy-packs/nhi-governance/data`;
+    const from = path.join(root, "data", f);
+    if (fs.existsSync(from) && fs.statSync(from).mtimeMs > fs.statSync(copy).mtimeMs) return `its copy of data/${f} is older than the original`;
+  }
+  return undefined;
 }
 
 /** Rebuild the pack when it is stale; throws with tsc's output when the build fails. Returns whether it built. */
@@ -33,8 +40,7 @@ function ensurePack(root, log = (line) => process.stderr.write(`${line}\n`)) {
   const why = packStaleness(root);
   if (!why) return false;
   log(`policy pack: ${why}; rebuilding (npm run build:pack)`);
-  const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc", { paths: [root] }), "-p", path.join(root, "policy-packs", "nhi-governance", "tsconfig.json")], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`policy pack build failed:\n${r.stdout}${r.stderr}`);
+  buildPack(root);
   return true;
 }
 

@@ -29,7 +29,22 @@ export interface GovernedIdentityOptions {
   readonly reminderRoleArn?: string;
 }
 
-export type GovernedIdentityProps = GovernedIdentitySpecInput & GovernedIdentityOptions;
+/** The credential kinds, most preferred first (`credential.kind` of the spec). */
+export type CredentialKind = GovernedIdentitySpecInput["credential"]["kind"];
+/** The kinds whose principal is an IAM role (every kind but `static-key`, an IAM user). */
+export type RoleCredentialKind = Exclude<CredentialKind, "static-key">;
+/** The kinds that keep a credential in Secrets Manager. */
+export type SecretCredentialKind = "managed-secret" | "static-key";
+
+/**
+ * An attribute's type for the credential kind `K`: `T` when every kind in `K` has it, `undefined`
+ * when none has, `T | undefined` when `K` is not known at compile time (a spec typed
+ * `GovernedIdentitySpecInput`). `{ role: identity.roleName }` compiles under `strict` for a role.
+ */
+export type AttributeFor<K extends CredentialKind, Has extends CredentialKind, T> = [K] extends [Has] ? T : [K] extends [Exclude<CredentialKind, Has>] ? undefined : T | undefined;
+
+/** The construct's props: the spec (its credential kind `K` types the attributes) and the construct's options. */
+export type GovernedIdentityProps<K extends CredentialKind = CredentialKind> = GovernedIdentitySpecInput & { credential: { kind: K } } & GovernedIdentityOptions;
 
 /** Resolved configs by input object: constructs sharing a config object share one resolved config (and its cached schema). */
 const configs = new WeakMap<object, GateConfig>();
@@ -55,7 +70,7 @@ const MARK = Symbol.for("nhi-governance.cdktf.GovernedIdentity");
  * spec's credential kind calls for. Validated at construction; every property comes from the
  * shared renderer, so the gates agree with it by construction.
  */
-export class GovernedIdentity extends Construct {
+export class GovernedIdentity<K extends CredentialKind = CredentialKind> extends Construct {
   /** Whether `x` is a GovernedIdentity (works across copies of this package). */
   static isGovernedIdentity(x: unknown): x is GovernedIdentity {
     return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[MARK] === true;
@@ -71,7 +86,7 @@ export class GovernedIdentity extends Construct {
   private readonly config: GateConfig;
   private readonly clock: Clock;
 
-  constructor(scope: Construct, id: string, props: GovernedIdentityProps) {
+  constructor(scope: Construct, id: string, props: GovernedIdentityProps<K>) {
     super(scope, id);
     Object.defineProperty(this, MARK, { value: true });
     // The spec is the props without the construct options (a rest copy: no `delete`, which
@@ -152,8 +167,9 @@ export class GovernedIdentity extends Construct {
     return this.config.accessGracePeriodDays;
   }
 
-  get principalType(): "role" | "user" {
-    return this.renderedValue.principal.type;
+  /** `role`, or `user` for a static-key credential. */
+  get principalType(): [K] extends [RoleCredentialKind] ? "role" : [K] extends ["static-key"] ? "user" : "role" | "user" {
+    return this.renderedValue.principal.type as never;
   }
 
   /** ARN of the role or user (a reference, known after apply). */
@@ -166,24 +182,28 @@ export class GovernedIdentity extends Construct {
     return this.resources.principal.name;
   }
 
-  get roleArn(): string | undefined {
-    return this.principalType === "role" ? this.principalArn : undefined;
+  /** ARN of the role: a `string` for every credential kind but `static-key` (an IAM user: `undefined`). */
+  get roleArn(): AttributeFor<K, RoleCredentialKind, string> {
+    return (this.renderedValue.principal.type === "role" ? this.principalArn : undefined) as AttributeFor<K, RoleCredentialKind, string>;
   }
 
-  get roleName(): string | undefined {
-    return this.principalType === "role" ? this.principalName : undefined;
+  /** Name of the role: a `string` for every credential kind but `static-key`. */
+  get roleName(): AttributeFor<K, RoleCredentialKind, string> {
+    return (this.renderedValue.principal.type === "role" ? this.principalName : undefined) as AttributeFor<K, RoleCredentialKind, string>;
   }
 
-  get userArn(): string | undefined {
-    return this.principalType === "user" ? this.principalArn : undefined;
+  /** ARN of the IAM user: a `string` for `static-key`, `undefined` otherwise. */
+  get userArn(): AttributeFor<K, "static-key", string> {
+    return (this.renderedValue.principal.type === "user" ? this.principalArn : undefined) as AttributeFor<K, "static-key", string>;
   }
 
-  get userName(): string | undefined {
-    return this.principalType === "user" ? this.principalName : undefined;
+  /** Name of the IAM user: a `string` for `static-key`, `undefined` otherwise. */
+  get userName(): AttributeFor<K, "static-key", string> {
+    return (this.renderedValue.principal.type === "user" ? this.principalName : undefined) as AttributeFor<K, "static-key", string>;
   }
 
-  /** ARN of the Secrets Manager secret holding the credential; undefined when the credential needs none. */
-  get secretArn(): string | undefined {
-    return this.resources.secret?.arn;
+  /** ARN of the Secrets Manager secret holding the credential: a `string` for `managed-secret` and `static-key`, `undefined` for `federated` and `ephemeral`. */
+  get secretArn(): AttributeFor<K, SecretCredentialKind, string> {
+    return this.resources.secret?.arn as AttributeFor<K, SecretCredentialKind, string>;
   }
 }

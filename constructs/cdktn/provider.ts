@@ -1,7 +1,8 @@
 // Generated from constructs/cdktf/provider.ts by scripts/gen-cdktn.js (npm run gen:cdktn): do not edit.
 /**
  * The one module that touches provider classes: maps a RenderedIdentity (src/render/aws.ts)
- * onto `@cdktf/provider-aws` and `@cdktf/provider-time` resources. A new provider major version
+ * onto `@cdktf/provider-aws` and `@cdktf/provider-time` resources. `@cdktf/provider-time` is an
+ * optional peer: it is loaded only when a static-key identity needs `time_rotating`. A new provider major version
  * is a change here (and the `cdktf` core imports in governed-identity.ts and governance.ts),
  * nothing else. constructs/cdktn (CDK Terrain) is generated from this directory by
  * scripts/gen-cdktn.js: the same code with the imports moved to `cdktn` and `@cdktn/provider-aws`.
@@ -15,7 +16,7 @@
  * owner links (`role`, `user`, `secret_id`), which the gates follow as `${aws_iam_role.x.name}`.
  */
 import { Construct } from "constructs";
-import { Fn, TerraformProvider, TerraformStack } from "cdktn";
+import { Fn, TerraformProvider, TerraformResource, TerraformStack } from "cdktn";
 import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
 import { IamUser } from "@cdktn/provider-aws/lib/iam-user";
 import { IamRolePolicy } from "@cdktn/provider-aws/lib/iam-role-policy";
@@ -28,8 +29,6 @@ import { SchedulerSchedule } from "@cdktn/provider-aws/lib/scheduler-schedule";
 import { OrganizationsPolicy } from "@cdktn/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktn/provider-aws/lib/organizations-policy-attachment";
 import { IamPolicy } from "@cdktn/provider-aws/lib/iam-policy";
-import { Rotating } from "./time-provider";
-import { TimeProvider } from "./time-provider";
 import { RenderedIdentity } from "../../src/render/aws";
 import { GeneratedPolicy } from "../../src/guardrail/policy";
 
@@ -38,7 +37,8 @@ export interface IdentityResources {
   policy: IamRolePolicy | IamUserPolicy;
   secret?: SecretsmanagerSecret;
   secretRotation?: SecretsmanagerSecretRotation;
-  rotation?: Rotating;
+  /** The `time_rotating` resource that replaces a static key (`@cdktf/provider-time`'s `Rotating`). */
+  rotation?: TerraformResource;
   accessKey?: IamAccessKey;
   secretVersion?: SecretsmanagerSecretVersion;
   reminder?: SchedulerSchedule;
@@ -60,7 +60,7 @@ export const MAPPED_TYPES = {
   secretVersion: SecretsmanagerSecretVersion.tfResourceType,
   secretRotation: SecretsmanagerSecretRotation.tfResourceType,
   schedule: SchedulerSchedule.tfResourceType,
-  rotating: Rotating.tfResourceType,
+  rotating: "time_rotating",
 } as const;
 
 /** Create the resources of one governed identity under `scope`. */
@@ -102,8 +102,9 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
      * clock. No pgp_key: the secret goes straight to Secrets Manager, never to an output, but
      * it is in Terraform state: keep state encrypted and access-controlled.
      */
-    ensureTimeProvider(scope);
-    out.rotation = new Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
+    const time = timeProviderClasses(scope);
+    ensureTimeProvider(scope, time.TimeProvider);
+    out.rotation = new time.Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
     out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [out.rotation] } });
     out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
     out.secretVersion = new SecretsmanagerSecretVersion(scope, "secret-version", {
@@ -134,6 +135,31 @@ export function applyRendered(res: IdentityResources, r: RenderedIdentity): void
   if (res.secret) res.secret.tags = { ...p.tags };
 }
 
+interface TimeProviderClasses {
+  Rotating: new (scope: Construct, id: string, config: { rotationDays: number }) => TerraformResource;
+  TimeProvider: new (scope: Construct, id: string) => TerraformProvider;
+}
+
+/**
+ * The hashicorp/time bindings, loaded on first use: only a static-key identity needs them, so a
+ * stack without one works without the optional peer @cdktf/provider-time installed.
+ */
+function timeProviderClasses(scope: Construct): TimeProviderClasses {
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { Rotating } = require("./time-provider");
+    const { TimeProvider } = require("./time-provider");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { Rotating, TimeProvider };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code !== "MODULE_NOT_FOUND" || !/provider-time/.test(err.message)) throw e;
+    throw new Error(
+      `${scope.node.path}: a static-key GovernedIdentity rotates its access key through time_rotating (the hashicorp/time provider), and its CDKTF bindings are not installed: got no @cdktf/provider-time; expected it beside cdktf; fix: npm install @cdktf/provider-time (an optional peer of nhi-governance, >= 11 for cdktf 0.21), or choose a credential without a static key (federated, ephemeral, managed-secret)`,
+    );
+  }
+}
+
 /** The id of the time provider added for time_rotating when the stack has none. */
 export const TIME_PROVIDER_ID = "nhi-governance-time";
 
@@ -157,7 +183,7 @@ function isAttached(c: Construct, stack: Construct): boolean {
  * time_rotating needs a `time` provider in the stack (cdktf validates it). Add one, once per
  * stack, unless the stack already has one; if the stack gets its own later, synth says so.
  */
-function ensureTimeProvider(scope: Construct): void {
+function ensureTimeProvider(scope: Construct, TimeProvider: TimeProviderClasses["TimeProvider"]): void {
   const stack = TerraformStack.of(scope);
   // The provider found last time, if it is still in the tree: no walk over the whole stack for
   // every static-key identity (that made N identities cost N^2).

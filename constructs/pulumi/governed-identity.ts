@@ -15,8 +15,18 @@ import { GateConfig, GateConfigSchema } from "../../src/spec/config";
 import { FieldIssue, GovernedIdentitySpec, SpecValidationError, specIssues, zodIssues } from "../../src/spec/identity";
 import { TAG } from "../../src/spec/tags";
 import { GOVERNED_IDENTITY_TYPE, RenderedIdentity, renderIdentity } from "../../src/render/aws";
-import { GovernedIdentityArgs, GovernedIdentitySpecArgs } from "./args";
+import { CredentialKind, GovernedIdentityArgs, GovernedIdentitySpecArgs } from "./args";
 import { KeyRotation, keyRotation } from "./key-rotation";
+
+/** The kinds whose principal is an IAM role (every kind but `static-key`, an IAM user). */
+export type RoleCredentialKind = Exclude<CredentialKind, "static-key">;
+/** The kinds that keep a credential in Secrets Manager. */
+export type SecretCredentialKind = "managed-secret" | "static-key";
+/**
+ * An attribute's type for the credential kind `K`: `T` when every kind in `K` has it, `undefined`
+ * when none has, `T | undefined` when `K` is not known at compile time.
+ */
+export type AttributeFor<K extends CredentialKind, Has extends CredentialKind, T> = [K] extends [Has] ? T : [K] extends [Exclude<CredentialKind, Has>] ? undefined : T | undefined;
 
 /** Options of `GovernedIdentity`: Pulumi's component options, plus the clock. */
 export interface GovernedIdentityOptions extends pulumi.ComponentResourceOptions {
@@ -238,7 +248,7 @@ export function createGovernedIdentityChildren(parent: pulumi.ComponentResource,
  * and governance settings as its own inputs, so the policy pack can compare what was declared
  * with the children created under it.
  */
-export class GovernedIdentity extends pulumi.ComponentResource {
+export class GovernedIdentity<K extends CredentialKind = CredentialKind> extends pulumi.ComponentResource {
   /** The validated spec (defaults applied, boundary resolved). */
   readonly spec: GovernedIdentitySpec;
   /** What the spec renders: the same object the gates compute. */
@@ -246,24 +256,25 @@ export class GovernedIdentity extends pulumi.ComponentResource {
   /** The `nhi:seal` tag value. */
   readonly seal: string;
   /** The IAM role, or the IAM user for a static-key credential. */
-  readonly principal: Role | User;
+  readonly principal: [K] extends [RoleCredentialKind] ? Role : [K] extends ["static-key"] ? User : Role | User;
   /** The principal's one inline policy. */
-  readonly policy: RolePolicy | UserPolicy;
+  readonly policy: [K] extends [RoleCredentialKind] ? RolePolicy : [K] extends ["static-key"] ? UserPolicy : RolePolicy | UserPolicy;
   /** The managed-secret or static-key secret. */
-  readonly secret?: Secret;
+  readonly secret: AttributeFor<K, SecretCredentialKind, Secret>;
   /** The current access key (static-key). */
-  readonly accessKey?: AccessKey;
+  readonly accessKey: AttributeFor<K, "static-key", AccessKey>;
   /** The static-key rotation epoch (in the access key's logical name) and the next rotation. */
-  readonly keyRotation?: KeyRotation;
-  /** ARN of the role (undefined for a user). */
-  readonly roleArn?: pulumi.Output<string>;
-  /** ARN of the user (static-key only). */
-  readonly userArn?: pulumi.Output<string>;
+  readonly keyRotation: AttributeFor<K, "static-key", KeyRotation>;
+  /** ARN of the role: an Output for every credential kind but `static-key` (an IAM user: `undefined`). */
+  readonly roleArn: AttributeFor<K, RoleCredentialKind, pulumi.Output<string>>;
+  /** ARN of the user: an Output for `static-key`, `undefined` otherwise. */
+  readonly userArn: AttributeFor<K, "static-key", pulumi.Output<string>>;
+  /** Name of the role or user. */
   readonly principalName: pulumi.Output<string>;
-  /** ARN of the secret (managed-secret, static-key). */
-  readonly secretArn?: pulumi.Output<string>;
+  /** ARN of the secret: an Output for `managed-secret` and `static-key`, `undefined` otherwise. */
+  readonly secretArn: AttributeFor<K, SecretCredentialKind, pulumi.Output<string>>;
 
-  constructor(name: string, args: GovernedIdentityArgs, opts: GovernedIdentityOptions = {}) {
+  constructor(name: string, args: GovernedIdentityArgs & { credential: { kind: K } }, opts: GovernedIdentityOptions = {}) {
     const { clock = systemClock, ...componentOpts } = opts;
     const plan = planGovernedIdentity(name, args, clock);
     super(GOVERNED_IDENTITY_TYPE, name, plan.inputs, componentOpts);
@@ -272,15 +283,16 @@ export class GovernedIdentity extends pulumi.ComponentResource {
     this.rendered = plan.rendered;
     this.seal = plan.seal;
     const children = createGovernedIdentityChildren(this, name, args, plan, clock);
-    this.principal = children.principal;
-    this.policy = children.policy;
-    this.secret = children.secret;
-    this.accessKey = children.accessKey;
-    this.keyRotation = children.keyRotation;
-    this.roleArn = children.roleArn;
-    this.userArn = children.userArn;
+    // The attributes' types follow the credential kind; the renderer decided which exist.
+    this.principal = children.principal as never;
+    this.policy = children.policy as never;
+    this.secret = children.secret as never;
+    this.accessKey = children.accessKey as never;
+    this.keyRotation = children.keyRotation as never;
+    this.roleArn = children.roleArn as never;
+    this.userArn = children.userArn as never;
     this.principalName = children.principalName;
-    this.secretArn = children.secretArn;
+    this.secretArn = children.secretArn as never;
     this.registerOutputs(children.outputs);
   }
 }

@@ -7,7 +7,7 @@
 export { GovernedIdentity } from "./governed-identity";
 export { GovernancePerimeter, GOVERNANCE_PERIMETER_TYPE } from "./governance-perimeter";
 export type { GovernancePerimeterArgs } from "./governance-perimeter";
-export type { GovernedIdentityOptions, GovernedIdentityInputs } from "./governed-identity";
+export type { GovernedIdentityOptions, GovernedIdentityInputs, RoleCredentialKind, SecretCredentialKind, AttributeFor } from "./governed-identity";
 export type {
   GovernedIdentityArgs,
   GovernedIdentitySpecArgs,

@@ -10,6 +10,8 @@ ARNs are built from known names, not from other resources' outputs. Only `remind
 may be an output.
 """
 
+import datetime
+
 import pulumi
 import pulumi_nhi_governance as nhi
 
@@ -17,6 +19,10 @@ config = pulumi.Config()
 account_id = config.get("accountId") or "123456789012"
 region = config.get("region") or "eu-west-1"
 boundary = f"arn:aws:iam::{account_id}:policy/nhi-boundary"
+# Within the gate config's recertification window (180 days by default). In your program write
+# the date you commit to ("2027-04-30") and move it when you recertify; computed here so that the
+# example never goes stale (a date computed at deploy time would never fall due).
+recertify_by = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
 
 # The gate configuration: use the same one as the policy pack (nhi-governance.config.json).
 gate_config = nhi.aws.GateConfigArgs(
@@ -48,9 +54,7 @@ deployer = nhi.aws.GovernedIdentity(
         oidc_provider_arn=f"arn:aws:iam::{account_id}:oidc-provider/token.actions.githubusercontent.com",
     ),
     credential=nhi.aws.CredentialArgs(kind=nhi.aws.CredentialKind.FEDERATED),
-    # Within the gate config's recertification window (180 days by default); the owner moves it
-    # forward when they recertify the identity.
-    recertify_by="2027-04-30",
+    recertify_by=recertify_by,
     config=gate_config,
 )
 
@@ -82,7 +86,7 @@ reporter = nhi.aws.GovernedIdentity(
         rotation="P30D",
         rotation_lambda_arn=f"arn:aws:lambda:{region}:{account_id}:function:rotate-payments-db",
     ),
-    recertify_by="2027-04-30",
+    recertify_by=recertify_by,
     config=gate_config,
 )
 

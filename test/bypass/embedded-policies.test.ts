@@ -13,7 +13,7 @@ import { renderIdentity, RenderedIdentity } from "../../src/render/aws";
 import { resolveConfig } from "../../src/spec/config";
 import { evaluate } from "../../src/engine/evaluate";
 import { planToInput } from "../../src/adapters/terraform-plan";
-import { resource } from "../../src/testing/resources";
+import { resource } from "../../testing/resources";
 import { governedChanges, plan, change, configResource, ref } from "../fixtures/plans/builder";
 import { awsProviderHcl, describeWithTerraform, terraformPlan } from "../terraform/real-terraform";
 import { clock, inDays, spec, validSpec } from "../helpers";

@@ -11,7 +11,7 @@ import { actionInfo } from "../../src/iam/actions";
 import { privilegeEscalation } from "../../src/rules/privilege-escalation";
 import { secretReadEverywhere } from "../../src/rules/secret-read-everywhere";
 import { timeBoundAccess } from "../../src/rules/time-bound-access";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { awsProviderHcl, describeWithTerraform, terraformPlan } from "../terraform/real-terraform";
 import { clock, validSpec } from "../helpers";
 import { allow, doc, findings, role } from "../rules/fixtures";

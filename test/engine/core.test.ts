@@ -1,6 +1,6 @@
 import { evaluate } from "../../src/engine/evaluate";
 import { renderIdentity } from "../../src/render/aws";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { lifecycleFromTags, lifecycleTagsOf, parseSpec, SpecValidationError } from "../../src/spec/identity";
 import { TAG } from "../../src/spec/tags";
 import { clock, spec, specsOfEveryKind, validSpec, inDays } from "../helpers";

@@ -3,7 +3,7 @@ import { evaluate } from "../../src/engine/evaluate";
 import { IdentityResource } from "../../src/engine/model";
 import { Exemption } from "../../src/spec/exemptions";
 import { TAG } from "../../src/spec/tags";
-import { resource } from "../../src/testing/resources";
+import { resource } from "../../testing/resources";
 import { BOUNDARY, clock, inDays } from "../helpers";
 
 /**

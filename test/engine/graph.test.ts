@@ -6,7 +6,7 @@ import { ResourceGraph } from "../../src/engine/graph";
 import { IdentityResource } from "../../src/engine/model";
 import { renderIdentity } from "../../src/render/aws";
 import { parseSpec } from "../../src/spec/identity";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { clock, spec, specsOfEveryKind } from "../helpers";
 
 const EXAMPLE = `${__dirname}/../../examples/plans/iam-policies.tfplan.json`;

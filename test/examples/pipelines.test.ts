@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { GateConfigSchema } from "../../src/spec/config";
 import { ExemptionsFileSchema } from "../../src/spec/exemptions";
+import { clock } from "../helpers";
 import { main } from "../../src/cli/main";
 
 const root = path.resolve(__dirname, "../..");
@@ -67,6 +68,18 @@ describe("examples/pipelines", () => {
 
   it("the starter config and exemptions are valid", () => {
     expect(() => GateConfigSchema.parse(JSON.parse(read("nhi-governance.config.json")))).not.toThrow();
-    expect(ExemptionsFileSchema.parse(parse(read("nhi-exemptions.yaml")))).toHaveLength(1);
+    // Empty, so that it never starts failing a pipeline when a date passes...
+    expect(ExemptionsFileSchema.parse(parse(read("nhi-exemptions.yaml")))).toEqual([]);
+    // ...and its commented entry, uncommented with an expiry relative to the clock, is a valid exemption, on any day.
+    const entry = read("nhi-exemptions.yaml")
+      .split("\n")
+      .filter((l) => /^#  /.test(l))
+      .map((l) => l.slice(1))
+      .join("\n");
+    for (const now of [clock.now(), new Date(clock.now().getTime() + 400 * 86_400_000)]) {
+      const expires = new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+      const parsed = ExemptionsFileSchema.parse(parse(`exemptions:\n${entry.replace("YYYY-MM-DD", expires)}`));
+      expect(parsed).toEqual([expect.objectContaining({ rule: "NHI-GOV-001", ticket: "DATA-1207", expires })]);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { buildInventory } from "../../src/engine/inventory";
 import { ciContext, ledgerEvents } from "../../src/engine/ledger";
 import { compareGrants, iamDataExpander } from "../../src/iam/grants";
 import { renderIdentity } from "../../src/render/aws";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { TAG } from "../../src/spec/tags";
 import { clock, inDays, spec, NOW } from "../helpers";
 import { addDays } from "../../src/engine/clock";

@@ -17,6 +17,8 @@ function layout() {
   at("policy-packs/nhi-governance/package.json", 1000, JSON.stringify({ main: "dist/policy-packs/nhi-governance/index.js" }));
   at("policy-packs/nhi-governance/index.ts", 1000);
   at("src/rules/a.ts", 1000);
+  at("data/aws-managed-policies.json", 1000, "{}");
+  at("policy-packs/nhi-governance/data/aws-managed-policies.json", 1500, "{}");
   return { root, pack, at };
 }
 
@@ -40,6 +42,15 @@ describe("scripts/ensure-pack: when the compiled policy pack is stale", () => {
     at("policy-packs/nhi-governance/dist/policy-packs/nhi-governance/index.js", 2000);
     at(edited, 3000);
     expect(packStaleness(root)).toBe("the build is older than its TypeScript sources");
+  });
+
+  it("the pack's copy of the engine's data missing, or older than the original (pulumi policy publish ships the folder alone)", () => {
+    const { root, pack, at } = layout();
+    at("policy-packs/nhi-governance/dist/policy-packs/nhi-governance/index.js", 2000);
+    at("data/aws-managed-policies.json", 3000, "{}");
+    expect(packStaleness(root)).toBe("its copy of data/aws-managed-policies.json is older than the original");
+    fs.rmSync(path.join(pack, "data"), { recursive: true });
+    expect(packStaleness(root)).toBe("no copy of data/aws-managed-policies.json in policy-packs/nhi-governance/data");
   });
 
   it("declaration files in the pack's dist/ and node_modules/ are not sources", () => {

@@ -4,8 +4,8 @@
  * pack directory with the PULUMI_* environment the language host sets, reads the analyzer's port
  * from its first stdout line, and talks to it with the generated stubs in @pulumi/pulumi/proto.
  */
-import { ChildProcess, spawn } from "child_process";
-import { dirname, join } from "path";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import { join } from "path";
 import * as grpc from "@grpc/grpc-js";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -70,8 +70,25 @@ function diagnostics(resp: { getDiagnosticsList(): { getPolicyname(): string; ge
   });
 }
 
-/** Start the pack as the engine would. `env` adds to the PULUMI_* variables (NHI_GOVERNANCE_NOW pins the clock). */
-export async function startPack(opts: { env?: Record<string, string>; project?: string; stack?: string; dryRun?: boolean; /** Another pack (the benchmark's @pulumi/awsguard), run with its own @pulumi/pulumi. */ packDir?: string } = {}): Promise<Harness> {
+/**
+ * Where the engine finds run-policy-pack for a pack directory: its analyzer plugin
+ * (pulumi-analyzer-policy) runs `node -e "require.resolve('@pulumi/pulumi/cmd/run-policy-pack')"`
+ * in the pack directory, so Node's resolution from there decides (the pack's own node_modules,
+ * or those of the project an installed pack sits in).
+ */
+export function runPolicyPackFor(packDir: string): string {
+  const r = spawnSync(process.execPath, ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))"], { cwd: packDir, encoding: "utf8" });
+  const found = (r.stdout ?? "").trim();
+  if (r.status !== 0 || !found) throw new Error(`no @pulumi/pulumi/cmd/run-policy-pack resolves from ${packDir}: ${r.error ? String(r.error) : (r.stderr ?? "").trim()}`);
+  return found;
+}
+
+/**
+ * Start the pack as the engine would. `env` adds to the PULUMI_* variables (NHI_GOVERNANCE_NOW pins
+ * the clock); `packDir` is the pack's directory (default: this checkout's policy-packs/nhi-governance).
+ */
+export async function startPack(opts: { env?: Record<string, string>; project?: string; stack?: string; dryRun?: boolean; packDir?: string } = {}): Promise<Harness> {
+  const packDir = opts.packDir ?? PACK_DIR;
   const logs: string[] = [];
   const engine = new grpc.Server();
   engine.addService(engineGrpc.EngineService, {
@@ -83,9 +100,7 @@ export async function startPack(opts: { env?: Record<string, string>; project?: 
     setRootResource: (_c: unknown, cb: (e: null, r: unknown) => void) => cb(null, new enginePb.SetRootResourceResponse()),
   });
   const enginePort = await new Promise<number>((resolve, reject) => engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-  const packDir = opts.packDir ?? PACK_DIR;
-  const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] }));
-  const child: ChildProcess = spawn(process.execPath, [join(pulumiDir, "cmd", "run-policy-pack"), `127.0.0.1:${enginePort}`, "."], {
+  const child: ChildProcess = spawn(process.execPath, [runPolicyPackFor(packDir), `127.0.0.1:${enginePort}`, "."], {
     cwd: packDir,
     env: {
       PATH: process.env.PATH ?? "",

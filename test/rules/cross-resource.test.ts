@@ -2,7 +2,7 @@ import { environmentIsolation } from "../../src/rules/environment-isolation";
 import { identityReuse } from "../../src/rules/identity-reuse";
 import { privilegeRatchet } from "../../src/rules/privilege-ratchet";
 import { TAG } from "../../src/spec/tags";
-import { resource } from "../../src/testing/resources";
+import { resource } from "../../testing/resources";
 import { OIDC } from "../helpers";
 import { allow, doc, findings, LIFECYCLE, role, severities } from "./fixtures";
 

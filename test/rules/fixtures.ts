@@ -3,7 +3,7 @@ import { IdentityResource } from "../../src/engine/model";
 import { Rule } from "../../src/rules/rule";
 import { GateConfigInput } from "../../src/spec/config";
 import { TAG } from "../../src/spec/tags";
-import { resource } from "../../src/testing/resources";
+import { resource } from "../../testing/resources";
 import { BOUNDARY, clock, inDays } from "../helpers";
 
 /** Run one rule through the engine: the exact, sorted set of `findingId @ address`. */

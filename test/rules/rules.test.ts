@@ -18,7 +18,7 @@ import { orphanedDependents } from "../../src/rules/orphaned-dependents";
 import { parseSpec } from "../../src/spec/identity";
 import { catalogByPulumiType, catalogByTerraformType } from "../../src/catalog";
 import { TAG } from "../../src/spec/tags";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { clock, inDays, OIDC, specsOfEveryKind } from "../helpers";
 import { allow, doc, findings, LIFECYCLE, messages, role, severities, user } from "./fixtures";
 

@@ -1,5 +1,5 @@
 import { evaluate } from "../../src/engine/evaluate";
-import { resource } from "../../src/testing";
+import { resource } from "../../testing/resources";
 import { clock } from "../helpers";
 
 const policy = (Action: unknown, Resource: unknown = "*") => resource("aws_iam_role_policy", "aws_iam_role_policy.p", { role: "r", name: "p", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] }) });

@@ -12,7 +12,7 @@ import { planToInput } from "../../src/adapters/terraform-plan";
 import { stateToInput } from "../../src/adapters/terraform-state";
 import { expandResources } from "../../src/engine/expand";
 import { buildInventory } from "../../src/engine/inventory";
-import { resource } from "../../src/testing/resources";
+import { resource } from "../../testing/resources";
 import { change, plan } from "../fixtures/plans/builder";
 import { clock, inDays } from "../helpers";
 import { awsProviderHcl, describeWithTerraform, terraformPlan } from "../terraform/real-terraform";

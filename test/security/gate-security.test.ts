@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { evaluate } from "../../src/engine/evaluate";
 import { defineRule, fail, pass } from "../../src/rules/rule";
-import { resource } from "../../src/testing/resources";
+import { resource } from "../../testing/resources";
 import { globMatch } from "../../src/util/glob";
 import { main } from "../../src/cli/main";
 import { change, plan } from "../fixtures/plans/builder";

@@ -3,7 +3,7 @@ import { renderIdentity, renderTrust } from "../../src/render/aws";
 import { GateConfigInput, GateConfigSchema, resolveConfig } from "../../src/spec/config";
 import { GovernedIdentitySpecInput, parseSpec, SpecValidationError } from "../../src/spec/identity";
 import { TAG } from "../../src/spec/tags";
-import { renderedResources } from "../../src/testing/resources";
+import { renderedResources } from "../../testing/resources";
 import { clock, OIDC, validSpec } from "../helpers";
 
 const oidc = (account: string) => `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;

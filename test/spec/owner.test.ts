@@ -9,7 +9,7 @@ import { ExemptionSchema } from "../../src/spec/exemptions";
 import { parseSpec, SpecValidationError } from "../../src/spec/identity";
 import { ownerProblem } from "../../src/spec/owner";
 import { TAG } from "../../src/spec/tags";
-import { renderedResources, resource } from "../../src/testing/resources";
+import { renderedResources, resource } from "../../testing/resources";
 import { clock, inDays, validSpec } from "../helpers";
 
 const TEAM_HANDLES: GateConfigInput = { ownerPattern: { pattern: "@acme/[a-z0-9-]+", description: "a team handle @acme/<team>" } };

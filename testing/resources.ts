@@ -1,6 +1,6 @@
-import { catalogById } from "../catalog";
-import { ChangeAction, IdentityResource, Origin } from "../engine/model";
-import { RenderedIdentity } from "../render/aws";
+import { catalogById } from "../src/catalog";
+import { ChangeAction, IdentityResource, Origin } from "../src/engine/model";
+import { RenderedIdentity } from "../src/render/aws";
 
 /** Build a normalized resource for tests and tools: `resource("aws_iam_role", "aws_iam_role.x", { name: "x" })`. */
 export function resource(type: string, address: string, props: Record<string, unknown>, extra: Partial<Omit<IdentityResource, "entry" | "props" | "address">> = {}): IdentityResource {

@@ -1,2 +1,0 @@
-export { resource, renderedResources } from "./resources";
-export { fixedClock } from "../engine/clock";
