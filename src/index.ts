@@ -25,3 +25,5 @@ export * from "./rules/rule";
 export { RULES } from "./rules/registry";
 export { ENGINE_FINDINGS } from "./rules/engine-findings";
 export { VERSION } from "./version";
+/** Read the gate config or exemptions file (JSON or YAML) the gates read: one file for the constructs, nhi-gate and the pack. */
+export { loadConfig as loadGateConfig, loadExemptions } from "./adapters/gate-files";

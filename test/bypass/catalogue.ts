@@ -353,7 +353,7 @@ export function catalogueMarkdown(): string {
   const lines = ["| id | attempt | gate | expected | outcome | test |", "| --- | --- | --- | --- | --- | --- |"];
   for (const b of BYPASSES) {
     const expected = b.expected.map((e) => `\`${cell(e)}\``).join("<br>") + (b.rules ? ` (${b.rules.join(", ")} findings)` : "");
-    lines.push(`| ${b.id} | ${cell(b.attempt)} | ${b.gate.join(", ")} | ${expected} | ${b.outcome} | [${b.test}](../test/bypass/${b.test}) |`);
+    lines.push(`| ${b.id} | ${cell(b.attempt)} | ${b.gate.join(", ")} | ${expected} | ${b.outcome} | [${b.test}](https://github.com/nhi-governance/nhi-governance/blob/main/test/bypass/${b.test}) |`);
   }
   return lines.join("\n");
 }

@@ -75,6 +75,11 @@ function runBlock(b: TsBlock, days: number): { code: number; output: string } {
   const cwd = fs.mkdtempSync(path.join(project(), "run-"));
   const env = { NHI_CLOCK_OFFSET_DAYS: String(days) };
   const node = (args: string[]) => sh(process.execPath, ["-r", path.join(project(), "date-shift.js"), ...args], { cwd, env });
+  // A block that reads the gate config file gets its document's gate-config block as that file,
+  // and nhi-gate synth reads the same file (as a user's pipeline would).
+  const configBlock = b.code.includes("nhi-governance.config.") ? blocksOf(installed()).find((x) => x.doc === b.doc && x.hint === "gate-config") : undefined;
+  const configFile = configBlock ? `nhi-governance.config.${configBlock.lang === "yaml" ? "yaml" : "json"}` : undefined;
+  if (configBlock && configFile) fs.writeFileSync(path.join(cwd, configFile), configBlock.code);
   let r;
   if (b.kind === "pulumi") r = node([path.join(project(), "run-pulumi.js"), js, ...(b.hint === "expect-findings" ? ["--expect-findings"] : [])]);
   else if (b.kind === "test") r = node([path.join(project(), "run-test.js"), js]);
@@ -83,7 +88,7 @@ function runBlock(b: TsBlock, days: number): { code: number; output: string } {
   let code = r.code;
   // A synthesized CDKTF app must also pass the pipeline gate (nothing the aspect let through fails there).
   if (code === 0 && (b.kind === "cdktf" || b.kind === "cdktn") && fs.existsSync(path.join(cwd, "cdktf.out"))) {
-    const gate = sh(path.join(project(), "node_modules", ".bin", "nhi-gate"), ["synth", "cdktf.out", ...(days ? ["--now", new Date(Date.now() + days * 86_400_000).toISOString()] : [])], { cwd });
+    const gate = sh(path.join(project(), "node_modules", ".bin", "nhi-gate"), ["synth", "cdktf.out", ...(configFile ? ["-c", configFile] : []), ...(days ? ["--now", new Date(Date.now() + days * 86_400_000).toISOString()] : [])], { cwd });
     if (gate.code !== 0) {
       code = gate.code;
       output = `nhi-gate synth cdktf.out exited ${gate.code}:\n${gate.out}${gate.err}`;
