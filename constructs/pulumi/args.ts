@@ -224,6 +224,8 @@ export interface GateConfigArgs {
   environmentAccounts?: Record<string, string[]>;
   /** Longest an emergency (break-glass) identity may live, ISO 8601. @default "P3D" */
   maxEmergencyDuration?: string;
+  /** Days a role or access key may go unused before discovery reports it as an offboarding candidate. @default 90 */
+  maxUnusedDays?: number;
 }
 
 /** Arguments of `GovernedIdentity`: the spec, plus options that are not part of it. */

@@ -5,8 +5,9 @@ import { canonicalJson, normalizePolicy, PolicyParseError } from "../iam/policy"
 import { computeSeal } from "../render/seal";
 import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, secretName } from "../render/aws";
 import { ResourceGraph } from "./graph";
-import { ComponentRecord, IdentityResource, isUnknownAt } from "./model";
+import { ComponentRecord, IdentityResource, isUnknownAt, unknownReason } from "./model";
 import { tagsOf } from "./props";
+import { explainSealMismatch } from "./seal-drift";
 
 /** Type tokens of our own component; the first is current, the rest are accepted aliases. */
 export const GOVERNED_IDENTITY_TYPES = [GOVERNED_IDENTITY_TYPE, "nhi-governance:index:GovernedIdentity"];
@@ -50,27 +51,43 @@ export function verifySeal(p: IdentityResource, graph: ResourceGraph): { ok: tru
   const tags = tagsOf(p) ?? {};
   const declared = tags[TAG.seal];
   for (const f of kind === "role" ? SEALED_ROLE_FIELDS : SEALED_USER_FIELDS) {
-    if (isUnknownAt(p, f)) return { ok: false, problem: { key: `Unknown::${f}`, field: f, message: `cannot verify seal: ${f} is unknown until apply; render it from literal values so the gate can check it at plan time` } };
+    if (isUnknownAt(p, f)) {
+      const why = unknownReason(p, f);
+      const message = p.origin.discovered?.unreadable ? `cannot verify seal: ${f} could not be read (${why})` : `cannot verify seal: ${f} is unknown until apply; render it from literal values so the gate can check it at plan time`;
+      return { ok: false, problem: { key: `Unknown::${f}`, field: f, message } };
+    }
   }
   const own = graph.dependentsOf(p).filter((d) => d.entry.id === ownPolicyType(kind) && d.props.name === policyName({ name: String(p.props.name) }));
   for (const d of own) {
     if (isUnknownAt(d, "policy")) return { ok: false, problem: { key: "Unknown::policy", field: "policy", message: `cannot verify seal: the policy of ${d.address} is unknown until apply` } };
   }
   let actual: string;
+  const sealInput = {
+    principalType: kind,
+    name: String(p.props.name ?? ""),
+    path: String(p.props.path ?? "/"),
+    tags,
+    trustPolicy: kind === "role" ? (p.props.assume_role_policy ?? null) : null,
+    permissionsBoundary: (p.props.permissions_boundary as string | undefined) ?? null,
+    maxSessionDuration: kind === "role" ? Number(p.props.max_session_duration ?? 3600) : null,
+    policies: own.map((d) => d.props.policy),
+  };
   try {
-    actual = computeSeal({
-      principalType: kind,
-      name: String(p.props.name ?? ""),
-      path: String(p.props.path ?? "/"),
-      tags,
-      trustPolicy: kind === "role" ? (p.props.assume_role_policy ?? null) : null,
-      permissionsBoundary: (p.props.permissions_boundary as string | undefined) ?? null,
-      maxSessionDuration: kind === "role" ? Number(p.props.max_session_duration ?? 3600) : null,
-      policies: own.map((d) => d.props.policy),
-    });
+    actual = computeSeal(sealInput);
   } catch (e) {
     const msg = e instanceof PolicyParseError ? e.message : String(e);
     return { ok: false, problem: { key: "Seal::unparsable", message: `cannot verify seal: ${msg}` } };
+  }
+  if (actual !== declared && p.origin.discovered) {
+    // Read from the deployed account: the identity was edited after it was deployed. Say what changed where the tags tell.
+    const what = explainSealMismatch({ ...sealInput, declared: declared ?? "" });
+    return {
+      ok: false,
+      problem: {
+        key: "Seal::mismatch",
+        message: `drifted after deploy: the nhi:seal tag (${declared}) does not match the seal of the ${kind}'s live properties (${actual}), so it was edited outside its IaC after it was deployed. What differs: ${what.join("; ")}. Fix: redeploy it from its GovernedIdentity spec to undo the edit, or make the change in the spec and deploy that`,
+      },
+    };
   }
   if (actual !== declared) {
     return {
@@ -314,7 +331,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
         else if (problems.length) result = { status: problems.every((p) => p.field) ? "unverifiable" : "ungoverned", reason: "attached to an identity it is not part of", problems };
       }
     }
-    result ??= { status: "ungoverned", reason: "created outside a governed construct or approved module", problems: [] };
+    result ??= { status: "ungoverned", reason: r.origin.discovered ? "created outside governed IaC (no nhi:seal)" : "created outside a governed construct or approved module", problems: [] };
     out.set(r.address, result);
     return result;
   };

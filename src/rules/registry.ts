@@ -18,6 +18,9 @@ import { orphanedDependents } from "./orphaned-dependents";
 import { environmentIsolation } from "./environment-isolation";
 import { identityReuse } from "./identity-reuse";
 import { privilegeRatchet } from "./privilege-ratchet";
+import { accessKeyAge } from "./access-key-age";
+import { unusedIdentity } from "./unused-identity";
+import { consoleAndKeys } from "./console-and-keys";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -40,4 +43,7 @@ export const RULES: readonly Rule[] = [
   environmentIsolation,
   identityReuse,
   privilegeRatchet,
+  accessKeyAge,
+  unusedIdentity,
+  consoleAndKeys,
 ];

@@ -45,6 +45,7 @@ export const secretExposure = defineRule({
   appliesTo: { types: ["aws_iam_access_key", "aws_iam_user_login_profile"] },
   check(r, ctx) {
     if (r.origin.source.startsWith("pulumi")) return notApplicable("Pulumi encrypts secret outputs in its state");
+    if (r.origin.discovered) return notApplicable("read from the account: no IaC state of it is in this evaluation");
     if (isUnknownAt(r, "pgp_key")) return fail(cannotEvaluate("pgp_key"));
     const encrypted = typeof r.props.pgp_key === "string" && r.props.pgp_key.trim() !== "";
     const findings: RuleFinding[] = [];

@@ -61,6 +61,13 @@ export const GateConfigSchema = z.strictObject({
   environmentAccounts: z.record(z.string(), z.array(z.string().regex(/^\d{12}$/, { message: "expected 12-digit account ids" }))).default({}),
   /** Longest an emergency (break-glass) identity may live. */
   maxEmergencyDuration: duration.default("P3D"),
+  // --- Discovery (nhi-gate discover, issue 18): rules only live data can judge. ---
+  /**
+   * A role or access key not used for longer than this many days (RoleLastUsed,
+   * AccessKeyLastUsed) is an offboarding candidate (NHI-GOV-041). Access key age is judged
+   * against `nhi:ttl` or `maxCredentialTtl` (NHI-GOV-040).
+   */
+  maxUnusedDays: z.number().int().positive().default(90),
 });
 
 export type GateConfigInput = z.input<typeof GateConfigSchema>;
