@@ -51,7 +51,7 @@ export function staticUser(account: string): RenderedIdentity {
     spec({
       name: "billing-export",
       permissionsBoundary: boundary(account),
-      credential: { kind: "static-key", ttl: "P90D", rotation: "P30D" },
+      credential: { kind: "static-key", ttl: "P60D", rotation: "P30D" },
       trust: undefined,
       access: [{ actions: ["s3:PutObject"], resources: [`arn:aws:s3:::acme-billing-exports-${account}/*`] }],
     }),
@@ -125,8 +125,10 @@ export function accountA(): FakeAccount {
           { AccessKeyId: "AKIALEGACYSFTP000002", Status: "Inactive", CreateDate: "2024-01-10T12:10:00Z" },
         ],
       },
+      // Created after the credential report was generated: discovery asks GetLoginProfile for it.
       deployedUser(staticUser(A), {
-        Keys: [{ AccessKeyId: "AKIABILLINGEXPORT001", Status: "Active", CreateDate: "2026-02-01T00:00:00Z", LastUsed: { LastUsedDate: "2026-05-31T23:10:00Z", ServiceName: "s3", Region: "eu-west-1" } }],
+        NotInReport: true,
+        Keys: [{ AccessKeyId: "AKIABILLINGEXPORT001", Status: "Active", CreateDate: "2026-03-18T00:00:00Z", LastUsed: { LastUsedDate: "2026-05-31T23:10:00Z", ServiceName: "s3", Region: "eu-west-1" } }],
       }),
     ],
     reportGeneratedAt: "2026-06-01T08:00:00Z",

@@ -360,6 +360,13 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
       const res = await send<{ Content?: Uint8Array; GeneratedTime?: Date }>("iam:GetCredentialReport", new GetCredentialReportCommand({}));
       const csv = res.Content ? Buffer.from(res.Content).toString("utf8") : "";
       report = { rows: parseCredentialReport(csv), generatedAt: res.GeneratedTime ? res.GeneratedTime.toISOString() : undefined };
+      if (generateDenied) {
+        accountGap(
+          "Denied::iam:GenerateCredentialReport",
+          `discovery was denied iam:GenerateCredentialReport in account ${account}, so it read the existing credential report (generated ${report.generatedAt ?? "at an unknown time"}), which may be up to 4 hours old. Fix: grant the audit role iam:GenerateCredentialReport`,
+          "low",
+        );
+      }
     } catch (e) {
       const name = (e as SdkError)?.name ?? "";
       if (isDenied(e)) report = { denied: [...(generateDenied ? ["iam:GenerateCredentialReport"] : []), "iam:GetCredentialReport"] };
