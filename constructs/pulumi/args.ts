@@ -226,6 +226,8 @@ export interface GateConfigArgs {
   maxEmergencyDuration?: string;
   /** Days a role or access key may go unused before discovery reports it as an offboarding candidate. @default 90 */
   maxUnusedDays?: number;
+  /** Tag keys your providers add to every resource (default tags): the seal check of a discovered identity leaves them out. */
+  defaultTagKeys?: string[];
 }
 
 /** Arguments of `GovernedIdentity`: the spec, plus options that are not part of it. */

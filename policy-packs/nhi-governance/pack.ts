@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from "path";
 import { z } from "zod";
 import type { PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, Severity as PulumiSeverity } from "@pulumi/policy";
 import { loadExemptions } from "../../src/adapters/gate-files";
-import { evaluatePulumi, fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
+import { PulumiResourceInput } from "../../src/adapters/pulumi";
+import { evaluatePulumiResources, ownerUrn, rowJudgeableAlone } from "../../src/adapters/pulumi-discovered";
 import { Clock, fixedClock, systemClock } from "../../src/engine/clock";
 import { Finding, Report } from "../../src/engine/report";
 import { GateConfig, GateConfigSchema, Severity, severityRank } from "../../src/spec/config";
@@ -90,7 +91,8 @@ function message(f: Finding): string {
 
 /** Report one finding under its rule's policy name (the SDK's object form of reportViolation). */
 function report(reportViolation: ReportViolation, f: Finding, config: GateConfig) {
-  const urn = f.address.startsWith("urn:pulumi:") ? f.address : undefined;
+  // A discovered role's read-back policies are judged as resources of their own; their findings belong to the role.
+  const urn = f.address.startsWith("urn:pulumi:") ? ownerUrn(f.address) : undefined;
   const violation = {
     name: f.ruleId,
     message: message(f),
@@ -118,12 +120,15 @@ function resolveFor(args: { getConfig<T extends object>(): T }, baseDir: string 
   return resolvePackConfig(args.getConfig<Record<string, unknown>>(), baseDir);
 }
 
-/** One resource's evaluation, when it can be judged alone; undefined otherwise. */
+/**
+ * One resource's evaluation, when it can be judged alone; undefined otherwise. A resource Pulumi
+ * Insights Discovery found (no parent, provider-read properties) is judged alone by its seal:
+ * an audit policy group runs resource policies on each discovered resource.
+ */
 export function evaluateAlone(row: PulumiResourceInput, resolved: ResolvedPackConfig, clock: Clock): Report | undefined {
   const approved = resolved.config.approvedConstructs.map((a) => a.type);
-  const { resources } = fromPulumiResources([row], { approvedTypes: approved });
-  if (resources.length !== 1 || !judgeableAlone(resources[0], approved)) return undefined;
-  return evaluatePulumi([row], { config: resolved.config, clock, exemptions: resolved.exemptions });
+  if (!rowJudgeableAlone(row, approved)) return undefined;
+  return evaluatePulumiResources([row], { config: resolved.config, clock, exemptions: resolved.exemptions });
 }
 
 const aloneKeys = (rep: Report | undefined) => new Set((rep?.findings ?? []).filter((f) => f.address.startsWith("urn:pulumi:")).map((f) => `${f.address}|${f.findingId}|${f.message}`));
@@ -175,7 +180,7 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
     validateStack: (args, reportViolation) => {
       const resolved = resolveFor(args, options.baseDir);
       const rows = stackRows(args.resources);
-      const rep = evaluatePulumi(rows, { config: resolved.config, clock, exemptions: resolved.exemptions });
+      const rep = evaluatePulumiResources(rows, { config: resolved.config, clock, exemptions: resolved.exemptions });
       // What Analyze reported for a resource judged alone is not reported twice.
       const already = new Set<string>();
       for (const row of rows) for (const k of aloneKeys(evaluateAlone(row, resolved, clock))) already.add(k);

@@ -46,9 +46,12 @@ function ownPolicyType(principal: "role" | "user") {
 }
 
 /** The seal recomputed from what a principal actually has. */
-export function verifySeal(p: IdentityResource, graph: ResourceGraph): { ok: true } | { ok: false; problem: IntegrityProblem } {
+export function verifySeal(p: IdentityResource, graph: ResourceGraph, config?: Pick<GateConfig, "defaultTagKeys">): { ok: true } | { ok: false; problem: IntegrityProblem } {
   const kind = isRoleOrUser(p) as "role" | "user";
-  const tags = tagsOf(p) ?? {};
+  let tags = tagsOf(p) ?? {};
+  // In the account, the providers' default tags sit beside the rendered ones; a plan shows them apart (tags_all).
+  const defaults = p.origin.discovered ? (config?.defaultTagKeys ?? []).filter((k) => k in tags) : [];
+  if (defaults.length) tags = Object.fromEntries(Object.entries(tags).filter(([k]) => !defaults.includes(k)));
   const declared = tags[TAG.seal];
   for (const f of kind === "role" ? SEALED_ROLE_FIELDS : SEALED_USER_FIELDS) {
     if (isUnknownAt(p, f)) {
@@ -276,7 +279,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
         }
       }
       if (sealed && !problems.length) {
-        const seal = verifySeal(r, graph);
+        const seal = verifySeal(r, graph, config);
         if (!seal.ok) problems.push(seal.problem);
       }
       result = problems.length
@@ -285,7 +288,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
     } else if (approved) {
       const problems: IntegrityProblem[] = [];
       if (sealed) {
-        const seal = verifySeal(r, graph);
+        const seal = verifySeal(r, graph, config);
         if (!seal.ok) problems.push(seal.problem);
       }
       result = problems.length
@@ -294,7 +297,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
     } else if (moduleApproved(r, config)) {
       result = { status: "governed", via: "module", by: r.origin.module?.address, reason: `from approved module ${moduleApproved(r, config)}`, problems: [] };
     } else if (sealed) {
-      const seal = verifySeal(r, graph);
+      const seal = verifySeal(r, graph, config);
       const governedBy = tagsOf(r)?.[TAG.governedBy] ?? "";
       if (seal.ok && !GOVERNED_IDENTITY_TYPES.includes(governedBy) && !approvedTypes.has(governedBy)) {
         result = { status: "ungoverned", reason: "sealed, but by an unknown construct", problems: [{ key: "Seal::governed-by", message: `nhi:governed-by is "${governedBy}", which is neither GovernedIdentity nor an approved construct type in the gate config` }] };

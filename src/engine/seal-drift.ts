@@ -22,7 +22,9 @@ export function explainSealMismatch(input: SealInput & { declared: string }): st
   // Tags: GovernedIdentity writes nhi:* tags only.
   const foreign = Object.keys(tags).filter((k) => !k.startsWith("nhi:")).sort();
   if (foreign.length) {
-    found.push(`tag${foreign.length > 1 ? "s" : ""} ${foreign.join(", ")} ${foreign.length > 1 ? "were" : "was"} added after deploy (GovernedIdentity writes only nhi:* tags)`);
+    found.push(
+      `tag${foreign.length > 1 ? "s" : ""} ${foreign.join(", ")} ${foreign.length > 1 ? "are" : "is"} not written by GovernedIdentity (which writes only nhi:* tags): added after deploy, or by the provider's default tags (list those keys in the gate config's defaultTagKeys)`,
+    );
     for (const k of foreign) delete restored.tags[k];
   }
   for (const key of [TAG.owner, TAG.purpose, TAG.environment, TAG.recertifyBy, TAG.credential, TAG.ttl, TAG.governedBy]) {

@@ -68,6 +68,13 @@ export const GateConfigSchema = z.strictObject({
    * against `nhi:ttl` or `maxCredentialTtl` (NHI-GOV-040).
    */
   maxUnusedDays: z.number().int().positive().default(90),
+  /**
+   * Tag keys the IaC providers add to every resource (Terraform `default_tags`, Pulumi
+   * `defaultTags`): in the account they sit beside the rendered tags, so the seal check of a
+   * discovered identity leaves them out, as the plan-time check (which sees `tags`, not
+   * `tags_all`) does. `nhi:*` keys cannot be listed.
+   */
+  defaultTagKeys: z.array(z.string().min(1).refine((k) => !k.startsWith("nhi:"), { message: "nhi:* tags are governed and always sealed" })).default([]),
 });
 
 export type GateConfigInput = z.input<typeof GateConfigSchema>;

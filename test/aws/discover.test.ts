@@ -153,7 +153,7 @@ describe("nhi-gate discover aws: the real SDK against the IAM and STS Query APIs
   it("a role edited after deploy has drifted, and the message names what differs", () => {
     const worker = messageOf(live.findings, `${A}/aws_iam_role.orders-worker`, "NHI-GOV-002[Seal::mismatch]");
     expect(worker).toMatch(/drifted after deploy: the nhi:seal tag \(v1:[\w-]+\) does not match the seal of the role's live properties/);
-    expect(worker).toContain("What differs: tag CostCenter was added after deploy (GovernedIdentity writes only nhi:* tags); maximum session duration is 43200 s, but its nhi:ttl tag says PT1H (3600 s); with that undone the seal verifies, so nothing else changed");
+    expect(worker).toContain("What differs: tag CostCenter is not written by GovernedIdentity (which writes only nhi:* tags): added after deploy, or by the provider's default tags (list those keys in the gate config's defaultTagKeys); maximum session duration is 43200 s, but its nhi:ttl tag says PT1H (3600 s); with that undone the seal verifies, so nothing else changed");
     // The same role name in the other account, its trust policy edited in the console: the accounts never mix.
     const deployer = messageOf(live.findings, `${B}/aws_iam_role.payments-ci-deployer`, "NHI-GOV-002[Seal::mismatch]");
     expect(deployer).toContain("What differs: its trust policy has 2 statements; GovernedIdentity renders one (a statement was added or removed after deploy)");
