@@ -85,7 +85,7 @@ export async function runDiscover(opts: DiscoverOptions, io: Io): Promise<number
     if (io.env !== process.env) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     const { discoverAws } = await import("../adapters/aws/discover");
     const tty = Boolean(io.stderr.isTTY) && !io.env.CI;
-    const result = await discoverAws({
+    let result: Awaited<ReturnType<typeof discoverAws>> | undefined = await discoverAws({
       roleArns: opts.roleArn,
       profile: opts.profile,
       region: opts.region,
@@ -102,15 +102,18 @@ export async function runDiscover(opts: DiscoverOptions, io: Io): Promise<number
       const found = Object.values(a.counts).reduce((x, y) => x + y, 0);
       io.stderr.write(`nhi-gate discover: account ${a.account}: ${found} identity resources in ${calls} calls (${a.attempts} HTTP attempts), ${(a.durationMs / 1000).toFixed(1)} s${skipped ? `; not judged: ${skipped} (--include-aws-managed)` : ""}\n`);
     }
-    const snapshot = toSnapshot(result);
-    const text = snapshotText(snapshot);
+    const accounts = result.accounts.map((a) => a.account);
+    let text: string | undefined = snapshotText(toSnapshot(result));
+    result = undefined; // big accounts: one copy of the data at a time
     if (opts.save) writeOutput(opts.save, text);
     // Judge exactly what a saved snapshot gives back: a live run and `--from` agree by construction.
-    const input = readDiscoverySnapshot(JSON.parse(text), opts.save ?? "aws-discovery");
+    const parsed = JSON.parse(text);
+    text = undefined;
+    const input = readDiscoverySnapshot(parsed, opts.save ?? "aws-discovery");
     if (!opts.save) {
       // No file: each resource's source is its account (SARIF needs a location).
       for (const r of input.resources) r.origin.file = accountSource(r.origin.discovered?.account);
-      input.sources = result.accounts.map((a) => accountSource(a.account));
+      input.sources = accounts.map(accountSource);
     }
     return input;
   };

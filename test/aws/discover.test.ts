@@ -292,6 +292,16 @@ describe("nhi-gate discover aws: what the API refuses or slows", () => {
     });
   });
 
+  it("an account of 1,200 roles and three users with a key each takes 13 calls", async () => {
+    const roles = Array.from({ length: 1200 }, (_, i) => ({ RoleName: `svc-${i}`, CreateDate: "2025-01-01T00:00:00Z", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }));
+    const users = [1, 2, 3].map((i) => ({ UserName: `u${i}`, CreateDate: "2025-01-01T00:00:00Z", Keys: [{ AccessKeyId: `AKIAUSER${String(i).padStart(12, "0")}`, Status: "Active" as const, CreateDate: "2026-05-01T00:00:00Z" }] }));
+    await withAws({ ...options(), accounts: [{ id: A, roles, users }], pageSize: 1000 }, KEY_A, async (fake) => {
+      const r = await run(["discover", "aws", ...AT, "--format", "json"]);
+      expect(json(r.stdout).summary.resources).toBe(1203 + 3);
+      expect(fake.calls).toHaveLength(13);
+    });
+  });
+
   it("throttling is retried (adaptive retry mode) and the run completes with the same result", async () => {
     const throttle = [
       { action: "GetAccountAuthorizationDetails", times: 2 },

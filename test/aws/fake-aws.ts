@@ -94,6 +94,10 @@ export interface FakeAwsOptions {
   deny?: Denial[];
   /** The first `times` calls of `action` answer Throttling. */
   throttle?: { action: string; times: number }[];
+  /** Every n-th call (of any action) answers Throttling. */
+  throttleEvery?: number;
+  /** Calls per second served; more answer Throttling (a rate limit, for the benchmark). */
+  ratePerSecond?: number;
   /** GenerateCredentialReport answers STARTED this many times before COMPLETE. */
   reportStartedTimes?: number;
 }
@@ -244,6 +248,19 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   let reportStarted = 0;
   const pageSize = options.pageSize ?? 100;
   const accounts = new Map(options.accounts.map((a) => [a.id, a]));
+  const users = new Map<FakeAccount, Map<string, FakeUser>>();
+  const keys = new Map<FakeAccount, Map<string, { user: FakeUser; key: FakeKey }>>();
+  const userOf = (a: FakeAccount, name: string | undefined) => {
+    if (!users.has(a)) users.set(a, new Map(a.users.map((u) => [u.UserName, u])));
+    return users.get(a)?.get(name ?? "");
+  };
+  const keyOf = (a: FakeAccount, id: string | undefined) => {
+    if (!keys.has(a)) keys.set(a, new Map(a.users.flatMap((u) => (u.Keys ?? []).map((k) => [k.AccessKeyId, { user: u, key: k }] as [string, { user: FakeUser; key: FakeKey }]))));
+    return keys.get(a)?.get(id ?? "");
+  };
+  let served = 0;
+  let bucket = options.ratePerSecond ?? 0;
+  let refilled = Date.now();
 
   const handle = (params: Record<string, string>, caller: { account: string; arn: string } | undefined): { status: number; body: string; service: "iam" | "sts" } => {
     const action = params.Action ?? "";
@@ -251,6 +268,16 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const ns = service === "sts" ? STS_NS : IAM_NS;
     if (!caller) return { status: 403, service, body: error(ns, "InvalidClientTokenId", "The security token included in the request is invalid.") };
     const account = accounts.get(caller.account);
+    served++;
+    if (options.throttleEvery && served % options.throttleEvery === 0) return { status: 400, service, body: error(ns, "Throttling", "Rate exceeded") };
+    if (options.ratePerSecond) {
+      // A token bucket of one second's calls, as a service's rate limit behaves.
+      const now = Date.now();
+      bucket = Math.min(options.ratePerSecond, bucket + ((now - refilled) / 1000) * options.ratePerSecond);
+      refilled = now;
+      if (bucket < 1) return { status: 400, service, body: error(ns, "Throttling", "Rate exceeded") };
+      bucket -= 1;
+    }
     const t = options.throttle?.find((x) => x.action === action);
     if (t) {
       const n = throttled.get(action) ?? 0;
@@ -309,15 +336,16 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           .filter(([k]) => k.startsWith("Filter.member."))
           .map(([, v]) => v);
         const want = (f: string) => !filter.length || filter.includes(f);
-        type Item = { kind: "user" | "group" | "role" | "policy"; xml: string };
+        // Only the page's items are rendered (big accounts in the benchmark).
+        type Item = { kind: "user" | "group" | "role" | "policy"; xml: () => string };
         const items: Item[] = [
-          ...(want("User") ? account.users.map((u) => ({ kind: "user" as const, xml: userXml(account.id, u) })) : []),
-          ...(want("Group") ? (account.groups ?? []).map((g) => ({ kind: "group" as const, xml: groupXml(account.id, g) })) : []),
-          ...(want("Role") ? account.roles.map((r) => ({ kind: "role" as const, xml: roleXml(account.id, r) })) : []),
-          ...(want("LocalManagedPolicy") ? (account.policies ?? []).map((p) => ({ kind: "policy" as const, xml: managedPolicyXml(account.id, p) })) : []),
+          ...(want("User") ? account.users.map((u) => ({ kind: "user" as const, xml: () => userXml(account.id, u) })) : []),
+          ...(want("Group") ? (account.groups ?? []).map((g) => ({ kind: "group" as const, xml: () => groupXml(account.id, g) })) : []),
+          ...(want("Role") ? account.roles.map((r) => ({ kind: "role" as const, xml: () => roleXml(account.id, r) })) : []),
+          ...(want("LocalManagedPolicy") ? (account.policies ?? []).map((p) => ({ kind: "policy" as const, xml: () => managedPolicyXml(account.id, p) })) : []),
         ];
         const { slice, tail } = page(items);
-        const of = (k: Item["kind"]) => slice.filter((i) => i.kind === k).map((i) => `<member>${i.xml}</member>`).join("");
+        const of = (k: Item["kind"]) => slice.filter((i) => i.kind === k).map((i) => `<member>${i.xml()}</member>`).join("");
         return {
           status: 200,
           service,
@@ -359,13 +387,13 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           body: ok(ns, action, el("Content", Buffer.from(credentialReportCsv(account)).toString("base64")) + el("ReportFormat", "text/csv") + el("GeneratedTime", account.reportGeneratedAt ?? "2026-06-01T08:00:00Z")),
         };
       case "iam:GetLoginProfile": {
-        const u = account.users.find((x) => x.UserName === params.UserName);
+        const u = userOf(account, params.UserName);
         if (!u) return { status: 404, service, body: error(ns, "NoSuchEntity", `The user with name ${params.UserName} cannot be found.`) };
         if (!u.Password) return { status: 404, service, body: error(ns, "NoSuchEntity", `Login Profile for User ${u.UserName} cannot be found.`) };
         return { status: 200, service, body: ok(ns, action, `<LoginProfile>${el("UserName", u.UserName)}${el("CreateDate", u.Password.Changed)}${el("PasswordResetRequired", false)}</LoginProfile>`) };
       }
       case "iam:ListAccessKeys": {
-        const u = account.users.find((x) => x.UserName === params.UserName);
+        const u = userOf(account, params.UserName);
         if (!u) return { status: 404, service, body: error(ns, "NoSuchEntity", `The user with name ${params.UserName} cannot be found.`) };
         return {
           status: 200,
@@ -374,9 +402,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         };
       }
       case "iam:GetAccessKeyLastUsed": {
-        for (const u of account.users) {
-          const k = u.Keys?.find((x) => x.AccessKeyId === params.AccessKeyId);
-          if (!k) continue;
+        const hit = keyOf(account, params.AccessKeyId);
+        if (hit) {
+          const { user: u, key: k } = hit;
           const lu = k.LastUsed;
           return {
             status: 200,
