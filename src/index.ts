@@ -24,3 +24,4 @@ export * from "./rules/rule";
 export { RULES } from "./rules/registry";
 export { ENGINE_FINDINGS } from "./rules/engine-findings";
 export { VERSION } from "./version";
+export { readDiscoverySnapshot, isDiscoverySnapshot, toSnapshot, snapshotText, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./adapters/discovery-snapshot";
