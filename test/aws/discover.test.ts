@@ -396,6 +396,14 @@ describe("nhi-gate discover aws: what the API refuses or slows", () => {
   it("bad usage and missing credentials are one line and exit 2", async () => {
     expect(await run(["discover", "aws", "--role-arn", "arn:aws:iam::1:user/x"])).toEqual({ code: 2, stdout: "", stderr: "nhi-gate: --role-arn arn:aws:iam::1:user/x: expected an IAM role ARN such as arn:aws:iam::123456789012:role/nhi-audit\n" });
     expect((await run(["discover", "aws", "--from", "x.json", "--role-arn", AUDIT_A])).stderr).toBe("nhi-gate: --from judges a saved snapshot without calling AWS; it takes no --role-arn, --profile or --external-id\n");
+    await withAws(options(), KEY_A, async () => {
+      // No credentials anywhere in the chain (no environment keys, no files, no metadata service).
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      const r = await run(["discover", "aws", ...AT]);
+      expect([r.code, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toMatch(/^nhi-gate: no AWS credentials for discovery: CredentialsProviderError: .*Fix: set AWS_PROFILE \(aws sso login for SSO profiles\), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN in CI\n$/);
+    });
     await withAws(options(), "AKIAUNKNOWNKEY000001", async () => {
       const r = await run(["discover", "aws", ...AT]);
       expect([r.code, r.stdout]).toEqual([2, ""]);

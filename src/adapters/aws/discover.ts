@@ -102,12 +102,29 @@ const errorLine = (e: unknown): string => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `fn` over `items`, `limit` at a time; after a failure no new item starts, and the first failure is thrown. */
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** A pagination marker seen before means the listing would never end. */
+function nextMarker(seen: Set<string>, marker: string | undefined, account: string, action: string): string | undefined {
+  if (marker === undefined) return undefined;
+  if (seen.has(marker)) throw new InputError(`aws account ${account}: ${action} returned a Marker it had returned before; the listing would never end`);
+  seen.add(marker);
+  return marker;
 }
 
 /** One call: the IAM action it needs (`iam:ListRoles`), and the command. */
@@ -294,6 +311,7 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
     const out = { users: [] as UserDetail[], roles: [] as RoleDetail[], groups: [] as GroupDetail[], policies: [] as ManagedPolicyDetail[] };
     let marker: string | undefined;
     let page = 0;
+    const seenMarkers = new Set<string>();
     try {
       do {
         const res = await send<{ UserDetailList?: UserDetail[]; RoleDetailList?: RoleDetail[]; GroupDetailList?: GroupDetail[]; Policies?: ManagedPolicyDetail[]; IsTruncated?: boolean; Marker?: string }>(
@@ -304,8 +322,8 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
         out.roles.push(...(res.RoleDetailList ?? []));
         out.groups.push(...(res.GroupDetailList ?? []));
         out.policies.push(...(res.Policies ?? []));
-        marker = res.IsTruncated ? res.Marker : undefined;
         if (res.IsTruncated && !res.Marker) throw new InputError(`aws account ${account}: iam:GetAccountAuthorizationDetails page ${page + 1} is truncated but has no Marker`);
+        marker = nextMarker(seenMarkers, res.IsTruncated ? res.Marker : undefined, account, "iam:GetAccountAuthorizationDetails");
         page++;
         if (page % 5 === 0) o.progress(`account ${account}: ${out.roles.length} roles, ${out.users.length} users so far`);
       } while (marker);
@@ -322,6 +340,7 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
   const sessions = async () => {
     const map = new Map<string, { MaxSessionDuration?: number; Description?: string }>();
     let marker: string | undefined;
+    const seenMarkers = new Set<string>();
     try {
       do {
         const res = await send<{ Roles?: { RoleName?: string; MaxSessionDuration?: number; Description?: string }[]; IsTruncated?: boolean; Marker?: string }>(
@@ -329,7 +348,7 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
           new ListRolesCommand({ MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }),
         );
         for (const r of res.Roles ?? []) if (r.RoleName) map.set(r.RoleName, { MaxSessionDuration: r.MaxSessionDuration, Description: r.Description });
-        marker = res.IsTruncated ? res.Marker : undefined;
+        marker = nextMarker(seenMarkers, res.IsTruncated ? res.Marker : undefined, account, "iam:ListRoles");
       } while (marker);
       raw.roles = map;
     } catch (e) {
@@ -438,6 +457,7 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
   await mapLimit(keyed, o.concurrency, async (name) => {
     const list: AccessKeyData[] = [];
     let marker: string | undefined;
+    const seenMarkers = new Set<string>();
     try {
       do {
         const res = await send<{ AccessKeyMetadata?: { AccessKeyId?: string; Status?: string; CreateDate?: Date }[]; IsTruncated?: boolean; Marker?: string }>(
@@ -445,7 +465,7 @@ async function readAccount(account: string, send: Send, o: ReadOptions): Promise
           new ListAccessKeysCommand({ UserName: name, ...(marker ? { Marker: marker } : {}) }),
         );
         for (const k of res.AccessKeyMetadata ?? []) if (k.AccessKeyId) list.push({ AccessKeyId: k.AccessKeyId, Status: k.Status, CreateDate: k.CreateDate });
-        marker = res.IsTruncated ? res.Marker : undefined;
+        marker = nextMarker(seenMarkers, res.IsTruncated ? res.Marker : undefined, account, "iam:ListAccessKeys");
       } while (marker);
       raw.keys.set(name, list);
     } catch (e) {
