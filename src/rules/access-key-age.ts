@@ -24,6 +24,8 @@ export const accessKeyAge = defineRule({
     "Rotate the key: create a new one, move the workload to it, deactivate and delete the old one (GovernedIdentity's static-key credential rotates through Secrets Manager). Better, replace it with a federated or ephemeral credential.",
   appliesTo: { types: ["aws_iam_access_key"] },
   check(r, ctx) {
+    // A key being created (or replaced by a rotation) is new: its creation date is known after apply.
+    if (r.action === "create" || r.action === "replace") return notApplicable("a key being created is new");
     if (isUnknownAt(r, "create_date")) return fail(cannotEvaluate("create_date"));
     const raw = r.props.create_date;
     if (typeof raw !== "string" || raw === "") return notApplicable("no creation date: a key being created is new");
