@@ -27,3 +27,4 @@ export { ENGINE_FINDINGS } from "./rules/engine-findings";
 export { VERSION } from "./version";
 /** Read the gate config or exemptions file (JSON or YAML) the gates read: one file for the constructs, nhi-gate and the pack. */
 export { loadConfig as loadGateConfig, loadExemptions } from "./adapters/gate-files";
+export { readDiscoverySnapshot, isDiscoverySnapshot, toSnapshot, snapshotText, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./adapters/discovery-snapshot";

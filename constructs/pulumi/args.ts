@@ -242,6 +242,10 @@ export interface GateConfigArgs {
   defaultGithubOidcProviderArn?: string;
   /** GitHub OIDC provider ARN per 12-digit AWS account id (selected by `trust.account` or the environment's one account). @default - none */
   githubOidcProviderArns?: Record<string, string>;
+  /** Days a role or access key may go unused before discovery reports it as an offboarding candidate. @default 90 */
+  maxUnusedDays?: number;
+  /** Tag keys your providers add to every resource (default tags): the seal check of a discovered identity leaves them out. */
+  defaultTagKeys?: string[];
   /** The cloud-side guardrail: who may issue identities in AWS itself (`GovernancePerimeter`, docs/guardrail.md). */
   guardrail?: GuardrailArgs;
 }

@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from "path";
 import { z } from "zod";
 import type { PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, Severity as PulumiSeverity } from "@pulumi/policy";
 import { loadExemptions } from "../../src/adapters/gate-files";
-import { evaluatePulumi, fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
+import { fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
+import { evaluatePulumiResources, isDiscoveredRow, markDiscovered, ownerUrn } from "../../src/adapters/pulumi-discovered";
 import { Clock, fixedClock, systemClock } from "../../src/engine/clock";
 import { evaluate, parsedConfig } from "../../src/engine/evaluate";
 import { Finding, Report } from "../../src/engine/report";
@@ -91,9 +92,10 @@ function message(f: Finding): string {
 
 /** Report one finding under its rule's policy name (the SDK's object form of reportViolation). */
 function report(reportViolation: ReportViolation, f: Finding, config: GateConfig, urns: readonly string[] = []) {
-  // An identity inside a resource (a CloudFormation stack's role, `<urn>/Resources/Admin`) is reported on that resource.
+  // An identity inside a resource (a CloudFormation stack's role, `<urn>/Resources/Admin`) is reported on that resource;
+  // a discovered role's read-back policies, judged as resources of their own, on the role.
   const container = urns.includes(f.address) ? undefined : urns.find((u) => f.address.startsWith(`${u}/`));
-  const urn = container ?? (f.address.startsWith("urn:pulumi:") ? f.address : undefined);
+  const urn = container ?? (f.address.startsWith("urn:pulumi:") ? ownerUrn(f.address) : undefined);
   const violation = {
     name: f.ruleId,
     message: message(f),
@@ -131,12 +133,19 @@ function resolveFor(args: { getConfig<T extends object>(): T }, baseDir: string 
   return hit;
 }
 
-/** One resource's evaluation, when it can be judged alone; undefined otherwise. */
+/**
+ * One resource's evaluation, when it can be judged alone; undefined otherwise. A resource Pulumi
+ * Insights Discovery found (no parent, provider-read properties) is judged alone by its seal:
+ * an audit policy group runs resource policies on each discovered resource.
+ */
 export function evaluateAlone(row: PulumiResourceInput, resolved: ResolvedPackConfig, clock: Clock): Report | undefined {
   const approved = resolved.config.approvedConstructs.map((a) => a.type);
+  // Converted once (what rowJudgeableAlone and evaluatePulumiResources each do): a discovered role
+  // carries its own policies and is judged alone by its seal; other rows when judgeableAlone says so.
   const input = fromPulumiResources([row], { approvedTypes: approved });
-  if (input.resources.length !== 1 || !judgeableAlone(input.resources[0], approved)) return undefined;
-  // What evaluatePulumi([row]) does, without converting the row a second time.
+  if (input.resources.length !== 1) return undefined;
+  if (!(isDiscoveredRow(row) && input.resources[0].entry.id === "aws_iam_role") && !judgeableAlone(input.resources[0], approved)) return undefined;
+  markDiscovered(input, [row]);
   return evaluate({ ...input, scope: "changes", sources: [] }, { config: resolved.config, clock, exemptions: resolved.exemptions });
 }
 
@@ -202,7 +211,7 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
     validateStack: (args, reportViolation) => {
       const resolved = resolveFor(args, options.baseDir);
       const rows = stackRows(args.resources);
-      const rep = evaluatePulumi(rows, { config: resolved.config, clock, exemptions: resolved.exemptions });
+      const rep = evaluatePulumiResources(rows, { config: resolved.config, clock, exemptions: resolved.exemptions });
       // What Analyze reported for a resource judged alone is not reported twice.
       const already = new Set<string>();
       for (const row of rows) for (const k of aloneKeysOf(row, resolved)) already.add(k);

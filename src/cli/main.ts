@@ -6,6 +6,7 @@ import { EXIT, UsageError } from "./errors";
 import { registerGuardrail } from "./guardrail";
 import { GateOptions, InventoryOptions, Io, runGate, runInventory, seenSecrets } from "./run";
 import { registerTerraformProvider } from "./terraform-provider";
+import { registerDiscover } from "./discover";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -76,6 +77,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     );
     registerGuardrail(cmd, io, (p) => (pending = p));
     registerTerraformProvider(cmd, io, (p) => (pending = p));
+    registerDiscover(cmd, io, (p) => (pending = p));
     try {
       await cmd.parseAsync(argv, { from: "user" });
     } catch (e) {
@@ -88,7 +90,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       throw e;
     }
     if (!pending) {
-      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...>, guardrail --config <file> or terraform-provider mirror|release|config (see nhi-gate --help)\n");
+      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...>, discover aws, guardrail --config <file> or terraform-provider mirror|release|config (see nhi-gate --help)\n");
       return EXIT.error;
     }
     return await pending;

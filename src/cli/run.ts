@@ -18,6 +18,7 @@ import { redactReport, redactString, secretValues } from "../report/redact";
 import { ledgerEvents } from "../engine/ledger";
 import { buildInventory } from "../engine/inventory";
 import { fromStackExport } from "../adapters/pulumi-export";
+import { isDiscoverySnapshot, readDiscoverySnapshot } from "../adapters/discovery-snapshot";
 import { formatInventory, INVENTORY_FORMATS, InventoryFormat } from "../report/inventory";
 import { summaryLine } from "../report/context";
 import { EXIT, UsageError } from "./errors";
@@ -79,8 +80,11 @@ export function readInput(kind: InputKind, target: string, readOptions: ReadOpti
   return kind === "plan" ? planToInput(value, input.name) : stateToInput(value, input.name);
 }
 
-/** One gate run: read, evaluate, redact, write every format. Returns the exit code. */
-export async function runGate(kind: InputKind, target: string, opts: GateOptions, io: Io): Promise<number> {
+/**
+ * One gate run: read, evaluate, redact, write every format. Returns the exit code. `load`
+ * replaces reading `target` as a file (discovery reads a cloud account).
+ */
+export async function runGate(kind: InputKind | "discover", target: string, opts: GateOptions, io: Io, load?: (readOptions: ReadOptions) => Promise<EvaluationInput>): Promise<number> {
   const outputs = planOutputs(opts.format, opts.output);
   let failOn: Severity | undefined;
   if (opts.failOn !== undefined) {
@@ -97,7 +101,7 @@ export async function runGate(kind: InputKind, target: string, opts: GateOptions
     await progress.step(`reading ${target}`);
     // Containers (CloudFormation stacks, Cloud Control resources, GCP IAM policies) expanded once here,
     // so the report's per-rule cases and the ledger see the identities inside them too.
-    const read = readInput(kind, target, readOptions);
+    const read = load ? await load(readOptions) : readInput(kind as InputKind, target, readOptions);
     const input = { ...read, resources: expandResources(read.resources) };
     const secrets = secretValues(input.resources);
     seenSecrets.push(...secrets);
@@ -154,7 +158,7 @@ export function detectKind(value: unknown, name: string): "plan" | "state" | "pu
     if ("resource_changes" in v || "planned_values" in v) return "plan";
     if ("values" in v || ("format_version" in v && "terraform_version" in v) || isRawState(v)) return "state";
   }
-  throw new InputError(`${name}: not a Terraform plan or state (terraform show -json) nor a Pulumi stack export (pulumi stack export)`);
+  throw new InputError(`${name}: not a Terraform plan or state (terraform show -json) nor a Pulumi stack export (pulumi stack export) nor a discovery snapshot (nhi-gate discover aws --save)`);
 }
 
 /** `nhi-gate inventory <files...>`: every identity with its lifecycle record, and the overdue lists. */
@@ -167,6 +171,7 @@ export async function runInventory(targets: string[], opts: InventoryOptions, io
   const inputs: EvaluationInput[] = targets.map((target) => {
     // terraformPrune leaves Pulumi stack exports (top-level `deployment`) untouched.
     const { value, input } = readJson(target, { ...readOptions, prune: terraformPrune });
+    if (isDiscoverySnapshot(value)) return readDiscoverySnapshot(value, input.name);
     const kind = detectKind(value, input.name);
     if (kind === "pulumi-export") {
       try {

@@ -1,7 +1,7 @@
 import { GateConfig, GateConfigInput, GateConfigSchema, SEVERITIES, Severity, severityRank } from "../spec/config";
 import { Exemption } from "../spec/exemptions";
 import { RULES } from "../rules/registry";
-import { EngineFindingMeta, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, RULE_ERROR } from "../rules/engine-findings";
+import { DISCOVERY_GAP, EngineFindingMeta, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, RULE_ERROR } from "../rules/engine-findings";
 import { Rule, RuleContext, RuleFinding, RuleResult } from "../rules/rule";
 import { Clock } from "./clock";
 import { applyExemptions } from "./exemptions";
@@ -83,6 +83,18 @@ function appliesToKind(rule: Rule, r: IdentityResource, scope: "changes" | "all"
   return actions.includes(r.action);
 }
 
+/**
+ * A field discovery could not read is "cannot evaluate" as at plan time, but for another reason:
+ * the message names the denied permission instead of "unknown until apply".
+ */
+function unreadableMessage(r: IdentityResource, f: { key?: string; field?: string; message: string }): string | undefined {
+  const unreadable = r.origin.discovered?.unreadable;
+  if (!unreadable || !f.field || f.key !== `Unknown::${f.field}` || !f.message.includes("unknown until apply")) return undefined;
+  const path = Object.keys(unreadable).find((p) => p === f.field || f.field?.startsWith(`${p}.`));
+  if (!path) return undefined;
+  return `cannot evaluate ${f.field} of ${r.address}: ${unreadable[path]}. The gate does not pass what it cannot see; grant the audit role that permission and discover again, or exempt this finding with a ticket`;
+}
+
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Configs this module parsed (frozen): a front end that evaluates per resource (the policy pack) parses its config once. */
@@ -150,10 +162,13 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
         const id = f.key ?? "";
         if (seen.has(id)) continue; // one finding per granular id and resource
         seen.add(id);
-        raw.set(emit(rule, { address: r.address, type: r.nativeType }, f.message, f.key, f.severity, f.field), { rule, finding: f as RuleFinding, resource: r });
+        raw.set(emit(rule, { address: r.address, type: r.nativeType }, unreadableMessage(r, f) ?? f.message, f.key, f.severity, f.field), { rule, finding: f as RuleFinding, resource: r });
       }
     }
   }
+
+  // What the adapter could not read (a denied discovery call): cannot-evaluate findings, exemptable like any other.
+  for (const g of input.gaps ?? []) emit(DISCOVERY_GAP, { address: g.address, type: g.type }, g.message, g.key, g.severity);
 
   // Exemptions are applied to the granular findings, then findings of one problem are folded into one.
   const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);

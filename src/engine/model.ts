@@ -4,8 +4,14 @@ export type ChangeAction = "create" | "update" | "delete" | "replace" | "no-op" 
 
 /** Where a resource was seen, and what its tool says about where it came from. */
 export interface Origin {
-  source: "terraform-plan" | "terraform-state" | "cdktf-synth" | "cdktf-aspect" | "pulumi" | "pulumi-export";
+  source: "terraform-plan" | "terraform-state" | "cdktf-synth" | "cdktf-aspect" | "pulumi" | "pulumi-export" | "aws-discovery";
   file?: string;
+  /**
+   * Read from the deployed cloud, not from IaC (`nhi-gate discover`, Pulumi Insights Discovery in
+   * audit mode): no construct, no parent chain, no plan. Provenance and integrity come from the
+   * seal alone; a seal that does not match has drifted after deploy.
+   */
+  discovered?: DiscoveredOrigin;
   /** Terraform module the resource is in, with the module's source when the plan's configuration has it. */
   module?: {
     address: string;
@@ -20,6 +26,30 @@ export interface Origin {
    * (path + class name, known to the aspect).
    */
   parents?: { id: string; type: string }[];
+}
+
+/** Where a discovered resource was read, and what discovery could not read about it. */
+export interface DiscoveredOrigin {
+  /** 12-digit AWS account id. */
+  account?: string;
+  /** Dot paths that could not be read (they are also in `unknownPaths`), with the permission that was denied or the reason. */
+  unreadable?: Record<string, string>;
+}
+
+/**
+ * What an adapter could not read at all (an account whose API denied a listing): each is a
+ * "cannot evaluate" finding (NHI-GOV-043) at `address`, never a silent pass.
+ */
+export interface InputGap {
+  /** Where it belongs: an account (`123456789012/aws_account`), a principal, a credential. */
+  address: string;
+  /** The resource type for reports (`aws_account`, `aws_iam_user`). */
+  type: string;
+  /** Granular key: `Denied::iam:ListAccessKeys`. */
+  key: string;
+  message: string;
+  /** Defaults to the finding's own severity (high); a gap discovery worked around is lower. */
+  severity?: "info" | "low" | "medium" | "high" | "critical";
 }
 
 /**
@@ -100,7 +130,16 @@ export interface EvaluationInput {
   scope?: "changes" | "all";
   /** Human-readable names of the inputs (files), for the report. */
   sources?: string[];
+  /** What the adapter could not read (discovery): reported as cannot-evaluate findings. */
+  gaps?: InputGap[];
 }
 
 export const isUnknownAt = (r: IdentityResource, path: string): boolean =>
   r.unknownPaths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+
+/** Why a value is unknown: what discovery could not read (naming the denied permission), else "unknown until apply". */
+export function unknownReason(r: IdentityResource, path: string): string {
+  const unreadable = r.origin.discovered?.unreadable ?? {};
+  const hit = Object.keys(unreadable).find((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+  return hit ? unreadable[hit] : "unknown until apply";
+}

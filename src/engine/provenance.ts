@@ -7,9 +7,10 @@ import { computeSeal } from "../render/seal";
 import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, secretName } from "../render/aws";
 import { embeddedPolicyProblems, secretPolicyProblems } from "./embedded-policies";
 import { ResourceGraph } from "./graph";
-import { ComponentRecord, IdentityResource, isUnknownAt } from "./model";
+import { ComponentRecord, IdentityResource, isUnknownAt, unknownReason } from "./model";
 import { tagsOf } from "./props";
 import { isGuardrailBoundary } from "../guardrail/recognize";
+import { explainSealMismatch } from "./seal-drift";
 
 /** Type tokens of our own component; the first is current, the rest are accepted aliases. */
 export const GOVERNED_IDENTITY_TYPES = [GOVERNED_IDENTITY_TYPE, "nhi-governance:index:GovernedIdentity"];
@@ -48,32 +49,51 @@ function ownPolicyType(principal: "role" | "user") {
 }
 
 /** The seal recomputed from what a principal actually has. */
-export function verifySeal(p: IdentityResource, graph: ResourceGraph): { ok: true } | { ok: false; problem: IntegrityProblem } {
+export function verifySeal(p: IdentityResource, graph: ResourceGraph, config?: Pick<GateConfig, "defaultTagKeys">): { ok: true } | { ok: false; problem: IntegrityProblem } {
   const kind = isRoleOrUser(p) as "role" | "user";
-  const tags = tagsOf(p) ?? {};
+  let tags = tagsOf(p) ?? {};
+  // In the account, the providers' default tags sit beside the rendered ones; a plan shows them apart (tags_all).
+  const defaults = p.origin.discovered ? (config?.defaultTagKeys ?? []).filter((k) => k in tags) : [];
+  if (defaults.length) tags = Object.fromEntries(Object.entries(tags).filter(([k]) => !defaults.includes(k)));
   const declared = tags[TAG.seal];
   for (const f of kind === "role" ? SEALED_ROLE_FIELDS : SEALED_USER_FIELDS) {
-    if (isUnknownAt(p, f)) return { ok: false, problem: { key: `Unknown::${f}`, field: f, message: `cannot verify seal: ${f} is unknown until apply; render it from literal values so the gate can check it at plan time` } };
+    if (isUnknownAt(p, f)) {
+      const why = unknownReason(p, f);
+      const message = p.origin.discovered?.unreadable ? `cannot verify seal: ${f} could not be read (${why})` : `cannot verify seal: ${f} is unknown until apply; render it from literal values so the gate can check it at plan time`;
+      return { ok: false, problem: { key: `Unknown::${f}`, field: f, message } };
+    }
   }
   const own = graph.dependentsOf(p).filter((d) => d.entry.id === ownPolicyType(kind) && d.props.name === policyName({ name: String(p.props.name) }));
   for (const d of own) {
     if (isUnknownAt(d, "policy")) return { ok: false, problem: { key: "Unknown::policy", field: "policy", message: `cannot verify seal: the policy of ${d.address} is unknown until apply` } };
   }
   let actual: string;
+  const sealInput = {
+    principalType: kind,
+    name: String(p.props.name ?? ""),
+    path: String(p.props.path ?? "/"),
+    tags,
+    trustPolicy: kind === "role" ? (p.props.assume_role_policy ?? null) : null,
+    permissionsBoundary: (p.props.permissions_boundary as string | undefined) ?? null,
+    maxSessionDuration: kind === "role" ? Number(p.props.max_session_duration ?? 3600) : null,
+    policies: own.map((d) => d.props.policy),
+  };
   try {
-    actual = computeSeal({
-      principalType: kind,
-      name: String(p.props.name ?? ""),
-      path: String(p.props.path ?? "/"),
-      tags,
-      trustPolicy: kind === "role" ? (p.props.assume_role_policy ?? null) : null,
-      permissionsBoundary: (p.props.permissions_boundary as string | undefined) ?? null,
-      maxSessionDuration: kind === "role" ? Number(p.props.max_session_duration ?? 3600) : null,
-      policies: own.map((d) => d.props.policy),
-    });
+    actual = computeSeal(sealInput);
   } catch (e) {
     const msg = e instanceof PolicyParseError ? e.message : String(e);
     return { ok: false, problem: { key: "Seal::unparsable", message: `cannot verify seal: ${msg}` } };
+  }
+  if (actual !== declared && p.origin.discovered) {
+    // Read from the deployed account: the identity was edited after it was deployed. Say what changed where the tags tell.
+    const what = explainSealMismatch({ ...sealInput, declared: declared ?? "" });
+    return {
+      ok: false,
+      problem: {
+        key: "Seal::mismatch",
+        message: `drifted after deploy: the nhi:seal tag (${declared}) does not match the seal of the ${kind}'s live properties (${actual}), so it was edited outside its IaC after it was deployed. What differs: ${what.join("; ")}. Fix: redeploy it from its GovernedIdentity spec to undo the edit, or make the change in the spec and deploy that`,
+      },
+    };
   }
   if (actual !== declared) {
     return {
@@ -246,7 +266,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
   const whose = (r: IdentityResource) => `governed ${r.entry.description} ${String(r.props.name ?? r.props.role_name ?? r.props.user_name ?? r.address)}`;
   /** A sealed principal: the seal recomputed, and nothing embedded in it beyond what separate resources attach. */
   const sealedProblems = (r: IdentityResource): IntegrityProblem[] => {
-    const seal = verifySeal(r, graph);
+    const seal = verifySeal(r, graph, config);
     return [...(seal.ok ? [] : [seal.problem]), ...embeddedPolicyProblems(r, graph, whose(r))];
   };
   /**
@@ -307,7 +327,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
       // The declared spec renders nothing in the principal's embedded policies, and no resource policy on its secret.
       if (!problems.length) problems.push(...embeddedPolicyProblems(r, graph, whose(r)), ...(r.entry.id === "aws_secretsmanager_secret" ? secretPolicyProblems(r, graph, `the governed credential secret ${String(r.props.name ?? r.address)}`) : []));
       if (sealed && !problems.length) {
-        const seal = verifySeal(r, graph);
+        const seal = verifySeal(r, graph, config);
         if (!seal.ok) problems.push(seal.problem);
       }
       result = problems.length
@@ -339,7 +359,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
       // The cloud-side guardrail's boundary (GovernancePerimeter, nhi-gate guardrail): recognized by its document.
       result = { status: "governed", via: "guardrail", by: r.address, reason: "the guardrail's permissions boundary, exactly as the gate config's guardrail renders it", problems: [] };
     } else if (sealed) {
-      const seal = verifySeal(r, graph);
+      const seal = verifySeal(r, graph, config);
       const governedBy = tagsOf(r)?.[TAG.governedBy] ?? "";
       if (seal.ok && !GOVERNED_IDENTITY_TYPES.includes(governedBy) && !approvedTypes.has(governedBy)) {
         result = { status: "ungoverned", reason: "sealed, but by an unknown construct", problems: [{ key: "Seal::governed-by", message: `nhi:governed-by is "${governedBy}", which is neither GovernedIdentity nor an approved construct type in the gate config` }] };
@@ -368,7 +388,7 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
         else if (problems.length) result = { status: status(problems), reason: "attached to an identity it is not part of", problems };
       }
     }
-    result ??= { status: "ungoverned", reason: "created outside a governed construct or approved module", problems: [] };
+    result ??= { status: "ungoverned", reason: r.origin.discovered ? "created outside governed IaC (no nhi:seal)" : "created outside a governed construct or approved module", problems: [] };
     out.set(r.address, result);
     return result;
   };

@@ -47,4 +47,15 @@ export const EXEMPTION_STALE: EngineFindingMeta = {
   remediation: "Delete the exemption.",
 };
 
-export const ENGINE_FINDINGS: EngineFindingMeta[] = [RULE_ERROR, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE];
+export const DISCOVERY_GAP: EngineFindingMeta = {
+  id: "NHI-GOV-043",
+  title: "Discovery could not read part of the account",
+  severity: "high",
+  controls: { owasp: ["NHI6", "NHI1"], nistCsf: ["ID.AM-08", "DE.CM-09"] },
+  rationale:
+    "A discovery that was denied a call has not seen what that call returns: the access keys of a user, when a key was last used, which users have console passwords, a whole account. Reporting nothing there would pass what was never looked at, so every denied call is a finding that names the missing permission.",
+  remediation:
+    "Grant the audit role the permission the finding names (the complete read-only policy is in docs/discovery.md, or printed by `nhi-gate discover aws --print-policy`), then run discovery again.",
+};
+
+export const ENGINE_FINDINGS: EngineFindingMeta[] = [RULE_ERROR, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, DISCOVERY_GAP];

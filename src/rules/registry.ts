@@ -25,6 +25,9 @@ import { credentialResourcePolicy } from "./credential-resource-policy";
 import { opaqueContents } from "./opaque-contents";
 import { adminRoleGrants } from "./admin-role-grants";
 import { unseenModule } from "./unseen-module";
+import { accessKeyAge } from "./access-key-age";
+import { unusedIdentity } from "./unused-identity";
+import { consoleAndKeys } from "./console-and-keys";
 
 /** Every rule, once. Adding a rule: one file in src/rules/ and one line here. */
 export const RULES: readonly Rule[] = [
@@ -54,4 +57,7 @@ export const RULES: readonly Rule[] = [
   opaqueContents,
   adminRoleGrants,
   unseenModule,
+  accessKeyAge,
+  unusedIdentity,
+  consoleAndKeys,
 ];

@@ -51,6 +51,7 @@ export const secretExposure = defineRule({
   appliesTo: { types: SECRET_BEARING_TYPES },
   check(r, ctx) {
     if (r.origin.source.startsWith("pulumi")) return notApplicable("Pulumi encrypts secret outputs in its state");
+    if (r.origin.discovered) return notApplicable("read from the account: no IaC state of it is in this evaluation");
     const findings: RuleFinding[] = [];
     const consumers = consumersOf(r, ctx.graph);
     for (const c of consumers) {

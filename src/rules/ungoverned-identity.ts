@@ -14,6 +14,12 @@ export const ungovernedIdentity = defineRule({
     const p = ctx.provenance(r);
     // Claims of provenance that do not hold are integrity findings (NHI-GOV-002), not this one.
     if (p.status === "governed" || p.problems.length) return pass();
+    if (r.origin.discovered) {
+      // Found in the account itself: the identities this product exists to find.
+      return fail({
+        message: `${r.entry.description} ${r.address}${r.origin.discovered.account ? ` (account ${r.origin.discovered.account})` : ""} was created outside governed IaC: it carries no nhi:seal, so neither GovernedIdentity nor an approved construct or module made it (a console, a script, a vendor's onboarding, or a stack deleted without it). Fix: adopt it into IaC as a GovernedIdentity with an owner, purpose, credential and recertification date, or offboard it if nobody owns it; exempt it with a ticket while it is migrated`,
+      });
+    }
     return fail({
       message: `${r.entry.description} ${r.address} is created outside a governed construct. Expected: GovernedIdentity, an approved construct or an approved module. Fix: declare it as a GovernedIdentity with an owner, purpose, credential and recertification date, or exempt it with a ticket while it is migrated`,
     });

@@ -153,6 +153,20 @@ export const GateConfigSchema = z.strictObject({
    * SCP or permissions boundary of `nhi-gate guardrail` and `GovernancePerimeter` let through.
    */
   guardrail: GuardrailConfigSchema.optional(),
+  // --- Discovery (nhi-gate discover, issue 18): rules only live data can judge. ---
+  /**
+   * A role or access key not used for longer than this many days (RoleLastUsed,
+   * AccessKeyLastUsed) is an offboarding candidate (NHI-GOV-041). Access key age is judged
+   * against `nhi:ttl` or `maxCredentialTtl` (NHI-GOV-040).
+   */
+  maxUnusedDays: z.number().int().positive().default(90),
+  /**
+   * Tag keys the IaC providers add to every resource (Terraform `default_tags`, Pulumi
+   * `defaultTags`): in the account they sit beside the rendered tags, so the seal check of a
+   * discovered identity leaves them out, as the plan-time check (which sees `tags`, not
+   * `tags_all`) does. `nhi:*` keys cannot be listed.
+   */
+  defaultTagKeys: z.array(z.string().min(1).refine((k) => !k.startsWith("nhi:"), { message: "nhi:* tags are governed and always sealed" })).default([]),
 });
 
 export type GateConfigInput = z.input<typeof GateConfigSchema>;
