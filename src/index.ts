@@ -24,3 +24,8 @@ export * from "./rules/rule";
 export { RULES } from "./rules/registry";
 export { ENGINE_FINDINGS } from "./rules/engine-findings";
 export { VERSION } from "./version";
+// ---- adoption (issue #20): what `nhi-gate adopt` generates, and the config loader its programs use ----
+export { loadConfig as loadGateConfig } from "./adapters/gate-files";
+export { adopt, deriveAdoptions, mapTrust, ADOPT_FORMATS } from "./adopt";
+export type { Adoption, AdoptedIdentity, AdoptFormat } from "./adopt";
+export type { AdoptSpec } from "./render/adopt";

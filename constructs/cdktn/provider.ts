@@ -131,7 +131,9 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
      */
     ensureTimeProvider(scope);
     out.rotation = new Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
-    out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [out.rotation] } });
+    // The trigger is the bare address: cdktf renders a resource given here as "${time_rotating.x}",
+    // which Terraform refuses in replace_triggered_by ("Invalid character"; hashicorp/terraform-cdk#3196).
+    out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [`${out.rotation.terraformResourceType}.${out.rotation.friendlyUniqueId}`] } });
     out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
     out.secretVersion = new SecretsmanagerSecretVersion(scope, "secret-version", {
       secretId: out.secret.id,

@@ -4,6 +4,7 @@ import { redactString } from "../report/redact";
 import { VERSION } from "../version";
 import { EXIT, UsageError } from "./errors";
 import { GateOptions, InventoryOptions, Io, runGate, runInventory, seenSecrets } from "./run";
+import { registerAdopt } from "./adopt";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -72,6 +73,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         pending = runInventory(targets, opts, io);
       },
     );
+    registerAdopt(cmd, io, (p) => (pending = p));
     try {
       await cmd.parseAsync(argv, { from: "user" });
     } catch (e) {
@@ -84,7 +86,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       throw e;
     }
     if (!pending) {
-      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path> or inventory <files...> (see nhi-gate --help)\n");
+      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...> or adopt <file> (see nhi-gate --help)\n");
       return EXIT.error;
     }
     return await pending;
