@@ -221,7 +221,7 @@ export function accessOf(principal: IdentityResource, kind: "role" | "user", gra
       add({ statements: [todoStatement(`the statements of customer managed policy ${label} (not in the input)`)], origins: [[`from customer managed policy ${label}: not in the input, left for a person`]] });
       continue;
     }
-    addresses.push(policy.address);
+    // The policy itself stays where it is (other principals may use it); only its attachment is superseded.
     const from = `customer managed policy ${String(valuesOf(policy).name ?? policy.address)} (${policy.address})`;
     if (isUnknownAt(policy, "policy")) {
       problems.push(`${from}: its document is unknown until apply; its statements are a placeholder`);

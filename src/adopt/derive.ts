@@ -227,11 +227,10 @@ function adoptOne(r: IdentityResource, type: "role" | "user", name: string, grap
         spec.trust = mapped.trust;
         trustKind = mapped.trust.kind;
       } else {
-        const open = mapped.open ? " It is open: " : " ";
-        problems.push(`trust left for a person: ${mapped.reason}`);
+        problems.push(`trust left for a person${mapped.open ? " (it is open)" : ""}: ${mapped.reason}`);
         spec.trust = guessTrust(mapped.guess, mapped.principal, todoAt, mapped.reason);
         trustKind = mapped.guess;
-        comment("trust", `left for a person:${open}${mapped.reason}.`, `the existing trust policy: ${compact(values.assume_role_policy)}`);
+        comment("trust", `left for a person${mapped.open ? " (it is open)" : ""}: ${mapped.reason}; no trust kind is chosen for it silently.`, `the existing trust policy: ${compact(values.assume_role_policy)}`);
       }
     }
     const federated = trustKind === "github-oidc" || trustKind === "eks-pod-identity";
@@ -296,7 +295,8 @@ function adoptOne(r: IdentityResource, type: "role" | "user", name: string, grap
     notes.unshift(`the IAM ${type} ${name} does not exist yet (the plan creates it): it is declared governed, nothing is imported`);
   }
   return {
-    id: name,
+    // Terraform resource names (cdktf's logical ids come from construct ids) start with a letter.
+    id: /^[A-Za-z]/.test(name) ? name : `${type}-${name}`,
     type,
     address: r.address,
     ...(r.origin.file ? { file: r.origin.file } : {}),
