@@ -71,6 +71,7 @@ function flat(value: unknown): string | undefined {
     if (!entries.length) return "{}";
     const quoteAll = false;
     const parts = entries.map(([k, v]) => {
+      if (isRaw(v) && v[RAW] === k) return k; // shorthand property
       const f = flat(v);
       return f === undefined ? undefined : `${propertyKey(k, quoteAll)}: ${f}`;
     });
@@ -110,6 +111,10 @@ function print(value: unknown, indent: string, column: number, tailLength: numbe
     for (const [k, v] of entries) {
       const key = `${propertyKey(k, false)}: `;
       out += commentLines(comments[at(k)], inner);
+      if (isRaw(v) && v[RAW] === k) {
+        out += `${inner}${k},\n`; // shorthand property
+        continue;
+      }
       // prettier breaks after the colon when a string does not fit beside a key of 5 or more characters.
       if (typeof v === "string" && key.length - 2 >= 5 && inner.length + key.length + stringLiteral(v).length + 1 > PRINT_WIDTH) {
         out += `${inner}${key.trimEnd()}\n${inner}${INDENT}${stringLiteral(v)},\n`;

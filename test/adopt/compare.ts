@@ -27,7 +27,20 @@ export function statementKey(st: Record<string, unknown>): string {
     if (Object.keys(next).length) rest.Condition = next;
     else delete rest.Condition;
   }
-  return canonicalJson(normalizePolicy({ Version: "2012-10-17", Statement: [rest] }).Statement[0]);
+  const normal = normalizePolicy({ Version: "2012-10-17", Statement: [rest] }).Statement[0];
+  // StringLike with values that have no wildcard is StringEquals (the same for IAM).
+  const like = normal.Condition?.StringLike;
+  if (like && normal.Condition) {
+    const cond: Record<string, Record<string, string[]>> = { ...normal.Condition, StringLike: { ...like } };
+    for (const [k, v] of Object.entries(like)) {
+      if (v.some((x) => /[*?]/.test(x))) continue;
+      cond.StringEquals = { ...(cond.StringEquals ?? {}), [k]: v };
+      delete cond.StringLike[k];
+    }
+    if (!Object.keys(cond.StringLike).length) delete (cond as Record<string, unknown>).StringLike;
+    return canonicalJson({ ...normal, Condition: cond });
+  }
+  return canonicalJson(normal);
 }
 
 const statementsOf = (doc: unknown): Record<string, unknown>[] => {
