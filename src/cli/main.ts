@@ -5,6 +5,7 @@ import { VERSION } from "../version";
 import { EXIT, UsageError } from "./errors";
 import { GateOptions, InventoryOptions, Io, runGate, runInventory, seenSecrets } from "./run";
 import { registerAdopt } from "./adopt";
+import { registerBaseline } from "./baseline";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -74,6 +75,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       },
     );
     registerAdopt(cmd, io, (p) => (pending = p));
+    registerBaseline(cmd, io, (p) => (pending = p));
     try {
       await cmd.parseAsync(argv, { from: "user" });
     } catch (e) {
@@ -86,7 +88,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       throw e;
     }
     if (!pending) {
-      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...> or adopt <file> (see nhi-gate --help)\n");
+      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...>, adopt <file> or baseline <input> (see nhi-gate --help)\n");
       return EXIT.error;
     }
     return await pending;

@@ -5,6 +5,7 @@ import { EngineFindingMeta, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STA
 import { Rule, RuleContext, RuleResult } from "../rules/rule";
 import { Clock } from "./clock";
 import { applyExemptions } from "./exemptions";
+import { baselineFindings, baselineSummary } from "./baseline";
 import { ResourceGraph } from "./graph";
 import { EvaluationInput, IdentityResource } from "./model";
 import { resolveProvenance } from "./provenance";
@@ -92,7 +93,10 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   }
 
   const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);
+  // Baseline entries are reported per baseline (src/engine/baseline.ts), the others one by one.
+  for (const b of baselineFindings(exemptionRecords)) emit(b.meta, { address: b.address, type: "baseline" }, b.message, b.key);
   for (const e of exemptionRecords) {
+    if (e.baseline) continue;
     const where = { address: `exemption:${e.rule}@${e.resource}`, type: "exemption" };
     const meta: EngineFindingMeta | undefined =
       e.status === "expired" || e.status === "invalid" ? EXEMPTION_EXPIRED : e.status === "expiring" ? EXEMPTION_EXPIRING : e.status === "stale" ? EXEMPTION_STALE : undefined;
@@ -103,6 +107,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   summaries.sort((a, b) => cmp(a.address, b.address));
   const active = findings.filter((f) => !f.exemptedBy);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, active.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  const baseline = baselineSummary(exemptionRecords);
   const failed = active.some((f) => severityRank(f.severity) >= severityRank(config.failOn));
   return {
     schemaVersion: 1,
@@ -120,6 +125,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
       findings: active.length,
       exempted: findings.length - active.length,
       bySeverity,
+      ...(baseline ? { baseline } : {}),
     },
     resources: summaries,
     findings,
