@@ -1,6 +1,6 @@
 import { EvaluationInput } from "../engine/model";
 import { Adoption, AdoptOptions, deriveAdoptions } from "./derive";
-import { AdoptFormat, EmitOptions, emitPulumiProgram, emitRemovedBlocks, emitSpecFile, emitTerraformProgram, OUTPUT_FILE } from "./emit";
+import { AdoptFormat, EmitOptions, emitPulumiForget, emitPulumiProgram, emitRemovedBlocks, emitSpecFile, emitTerraformProgram, OUTPUT_FILE } from "./emit";
 
 export { deriveAdoptions, INLINE_POLICY_LIMIT, renderedPolicySize } from "./derive";
 export type { Adoption, AdoptedIdentity, AdoptOptions, Skipped } from "./derive";
@@ -21,5 +21,7 @@ export function adopt(input: EvaluationInput, format: AdoptFormat, options: Adop
     format === "cdktf" || format === "cdktn" ? emitTerraformProgram(adoption, format, emit) : format === "pulumi" ? emitPulumiProgram(adoption, emit) : emitSpecFile(adoption, emit);
   const removed = emitRemovedBlocks(adoption, emit);
   if (removed) files["removed.tf"] = removed;
+  const forget = emitPulumiForget(adoption, emit);
+  if (forget) files["forget-pulumi.sh"] = forget;
   return { files, adoption };
 }

@@ -135,6 +135,8 @@ describe("adopt on a Pulumi stack export", () => {
     expect(adoption.identities.map((i) => [i.id, i.type, i.exists, i.adopt])).toEqual([["example-user", "user", true, { principal: "example-user" }]]);
     expect(files["index.ts"]).toContain('new GovernedIdentity("example-user", {');
     expect(files["removed.tf"]).toBeUndefined();
+    // The stack that manages it today forgets it (kept in AWS) before the adopted program imports it.
+    expect(files["forget-pulumi.sh"]).toContain("\npulumi state delete --yes 'urn:pulumi:test::iam-user::aws:iam/user:User::awsUserResource'\n");
     expect(adoption.identities[0].problems).toEqual(["example-user has no permissions today; a governed identity declares at least one access statement"]);
   });
 });

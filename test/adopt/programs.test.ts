@@ -138,6 +138,7 @@ describe("adopt on a Pulumi stack export, and the Pulumi program it writes", () 
       ["ci", { principal: "ci", accessKey: "AKIAIOSFODNN7EXAMPLE" }],
       ["deployer", { principal: "deployer" }],
     ]);
+    expect(files["forget-pulumi.sh"].split("\n").filter((l) => l.startsWith("pulumi state delete")).map((l) => l.split("::").pop())).toEqual(["ci-key'", "deployer'", "deployer-admin'", "ci'"]);
     // What AdministratorAccess grants becomes the role's access: the wide grant stays visible.
     expect(adoption.identities[1].spec.access).toEqual([{ actions: ["*"], resources: ["*"] }]);
     // The program, its imports pointed at this checkout's sources, run under the recording mocks.
