@@ -28,3 +28,7 @@ export { VERSION } from "./version";
 /** Read the gate config or exemptions file (JSON or YAML) the gates read: one file for the constructs, nhi-gate and the pack. */
 export { loadConfig as loadGateConfig, loadExemptions } from "./adapters/gate-files";
 export { readDiscoverySnapshot, isDiscoverySnapshot, toSnapshot, snapshotText, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from "./adapters/discovery-snapshot";
+// ---- adoption (issue #20): what `nhi-gate adopt` generates, and the config loader its programs use ----
+export { adopt, deriveAdoptions, mapTrust, ADOPT_FORMATS } from "./adopt";
+export type { Adoption, AdoptedIdentity, AdoptFormat } from "./adopt";
+export type { AdoptSpec } from "./render/adopt";

@@ -21,6 +21,10 @@ import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import { IamUserPoliciesExclusive } from "@cdktf/provider-aws/lib/iam-user-policies-exclusive";
+import { IamUserPolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-user-policy-attachments-exclusive";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
@@ -30,6 +34,7 @@ import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizat
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { RenderedIdentity } from "../../src/render/aws";
 import { GeneratedPolicy } from "../../src/guardrail/policy";
+import { AdoptionWiring } from "../../src/render/adopt";
 
 export interface IdentityResources {
   principal: IamRole | IamUser;
@@ -41,11 +46,17 @@ export interface IdentityResources {
   accessKey?: IamAccessKey;
   secretVersion?: SecretsmanagerSecretVersion;
   reminder?: SchedulerSchedule;
+  /** Adopted identities (`adopt.exclusive`): the principal keeps only its own inline policy. */
+  policiesExclusive?: IamRolePoliciesExclusive | IamUserPoliciesExclusive;
+  /** Adopted identities (`adopt.exclusive`): the principal keeps no managed policy attachment. */
+  attachmentsExclusive?: IamRolePolicyAttachmentsExclusive | IamUserPolicyAttachmentsExclusive;
 }
 
 export interface MappingOptions {
   /** Role EventBridge Scheduler assumes to publish the reminder to SNS (needed with a reminder). */
   reminderRoleArn?: string;
+  /** Existing resources to import instead of creating them (`adopt`). */
+  adopt?: AdoptionWiring;
 }
 
 /** Terraform resource types this module creates, by what they are for. */
@@ -60,11 +71,16 @@ export const MAPPED_TYPES = {
   secretRotation: SecretsmanagerSecretRotation.tfResourceType,
   schedule: SchedulerSchedule.tfResourceType,
   rotating: "time_rotating",
+  rolePoliciesExclusive: IamRolePoliciesExclusive.tfResourceType,
+  rolePolicyAttachmentsExclusive: IamRolePolicyAttachmentsExclusive.tfResourceType,
+  userPoliciesExclusive: IamUserPoliciesExclusive.tfResourceType,
+  userPolicyAttachmentsExclusive: IamUserPolicyAttachmentsExclusive.tfResourceType,
 } as const;
 
 /** Create the resources of one governed identity under `scope`. */
 export function createIdentityResources(scope: Construct, r: RenderedIdentity, options: MappingOptions = {}): IdentityResources {
   const p = r.principal;
+  const adopt = options.adopt;
   let out: IdentityResources;
   if (p.type === "role") {
     const role = new IamRole(scope, "role", {
@@ -74,13 +90,28 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
       permissionsBoundary: p.permissionsBoundary,
       maxSessionDuration: p.maxSessionDuration,
       tags: { ...p.tags },
+      // An adopted role keeps its description (not part of the spec, not sealed).
+      ...(adopt ? { lifecycle: { ignoreChanges: ["description"] } } : {}),
     });
     const policy = new IamRolePolicy(scope, "policy", { name: r.policy.name, role: role.name, policy: r.policy.json });
     out = { principal: role, policy };
+    if (adopt?.exclusive) {
+      // The policy name is a literal (known at plan time, checked by the gates); depends_on applies it first.
+      out.policiesExclusive = new IamRolePoliciesExclusive(scope, "policies-exclusive", { roleName: role.name, policyNames: [r.policy.name], dependsOn: [policy] });
+      out.attachmentsExclusive = new IamRolePolicyAttachmentsExclusive(scope, "attachments-exclusive", { roleName: role.name, policyArns: [], dependsOn: [policy] });
+    }
   } else {
     const user = new IamUser(scope, "user", { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } });
     const policy = new IamUserPolicy(scope, "policy", { name: r.policy.name, user: user.name, policy: r.policy.json });
     out = { principal: user, policy };
+    if (adopt?.exclusive) {
+      out.policiesExclusive = new IamUserPoliciesExclusive(scope, "policies-exclusive", { userName: user.name, policyNames: [r.policy.name], dependsOn: [policy] });
+      out.attachmentsExclusive = new IamUserPolicyAttachmentsExclusive(scope, "attachments-exclusive", { userName: user.name, policyArns: [], dependsOn: [policy] });
+    }
+  }
+  if (adopt) {
+    out.principal.importFrom(adopt.principal);
+    if (adopt.policy) out.policy.importFrom(adopt.policy);
   }
 
   const c = r.credential;
@@ -104,13 +135,18 @@ export function createIdentityResources(scope: Construct, r: RenderedIdentity, o
     const time = timeProviderClasses(scope);
     ensureTimeProvider(scope, time.TimeProvider);
     out.rotation = new time.Rotating(scope, "key-rotation", { rotationDays: c.rotationDays });
-    out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [out.rotation] } });
+    // The trigger is the bare address: cdktf renders a resource given here as "${time_rotating.x}",
+    // which Terraform refuses in replace_triggered_by ("Invalid character"; hashicorp/terraform-cdk#3196).
+    out.accessKey = new IamAccessKey(scope, "access-key", { user: (out.principal as IamUser).name, lifecycle: { replaceTriggeredBy: [`${MAPPED_TYPES.rotating}.${out.rotation.friendlyUniqueId}`] } });
     out.secret = new SecretsmanagerSecret(scope, "secret", { name: c.secretName, tags: { ...p.tags } });
     out.secretVersion = new SecretsmanagerSecretVersion(scope, "secret-version", {
       secretId: out.secret.id,
       secretString: Fn.jsonencode({ access_key_id: out.accessKey.id, secret_access_key: out.accessKey.secret }),
     });
   }
+
+  if (adopt?.accessKey && out.accessKey) out.accessKey.importFrom(adopt.accessKey);
+  if (adopt?.secret && out.secret) out.secret.importFrom(adopt.secret);
 
   if (r.reminder) {
     if (!options.reminderRoleArn) throw new Error("reminderRoleArn is required with recertificationReminder");

@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, GateConfig, GateConfigInput, GateConfigSchema } from ".
 import { FieldIssue, GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, specIssues, StatementInput } from "../../src/spec/identity";
 import { renderIdentity, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
+import { adoptIssues, adoptionWiring } from "../../src/render/adopt";
 import { applyRendered, createIdentityResources, IdentityResources } from "./provider";
 
 /** Options of the construct itself, beside the spec. */
@@ -28,6 +29,46 @@ export interface GovernedIdentityOptions {
    * @default - none; required with recertificationReminder
    */
   readonly reminderRoleArn?: string;
+  /**
+   * Take over an existing IAM role (or user) and its resources instead of creating them: each id
+   * becomes a Terraform `import` block (`importFrom`), so the first plan imports the principal and
+   * updates it in place (tags, boundary, trust, the time-bound policy). `nhi-gate adopt` writes
+   * these ids. Name and path must be the existing ones (a change would replace the principal).
+   * @default - nothing is imported: every resource is created
+   */
+  readonly adopt?: AdoptProps;
+}
+
+/** Existing resources a GovernedIdentity takes over (`adopt`). */
+export interface AdoptProps {
+  /** Name of the existing IAM role (or, for `static-key`, IAM user); must equal the spec's `name`. */
+  readonly principal: string;
+  /**
+   * Import id (`<name>:<name>-access`) of an existing inline policy that already has the
+   * identity's policy name; its document is replaced by the spec's access.
+   * @default - the identity's policy is created
+   */
+  readonly policy?: string;
+  /**
+   * Id of the user's existing access key (`static-key`). Its consumers keep working; it is
+   * replaced at the first rotation. AWS never returns a key's secret again, so until then the
+   * Secrets Manager secret holds the key id without the secret.
+   * @default - a new key is created and stored in the secret (the old one stays until removed by hand)
+   */
+  readonly accessKey?: string;
+  /**
+   * ARN of an existing Secrets Manager secret named `nhi/<name>` (`static-key`, `managed-secret`).
+   * @default - the secret is created
+   */
+  readonly secret?: string;
+  /**
+   * Make the identity's policy the principal's only inline policy and leave no managed policy
+   * attached (`aws_iam_role_policies_exclusive`, `aws_iam_role_policy_attachments_exclusive`, or
+   * the user variants): on apply, the policies the spec's access now reproduces are removed, so
+   * no grant stays beside the sealed, time-bound policy. The principal is never replaced.
+   * @default true
+   */
+  readonly exclusive?: boolean;
 }
 
 /** The credential kinds, most preferred first (`credential.kind` of the spec). */
@@ -92,7 +133,7 @@ export class GovernedIdentity<K extends CredentialKind = CredentialKind> extends
     Object.defineProperty(this, MARK, { value: true });
     // The spec is the props without the construct options (a rest copy: no `delete`, which
     // would turn the object into a slow dictionary that zod then walks).
-    const { config: _config, clock: _clock, reminderRoleArn: _reminderRoleArn, ...input } = props;
+    const { config: _config, clock: _clock, reminderRoleArn: _reminderRoleArn, adopt: _adopt, ...input } = props;
     this.specInput = input;
     this.config = configOf(props.config, this.node.path);
     this.clock = props.clock ?? systemClock;
@@ -110,12 +151,14 @@ export class GovernedIdentity<K extends CredentialKind = CredentialKind> extends
     if (props.reminderRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.reminderRoleArn)) {
       options.push({ path: "reminderRoleArn", message: "expected a role ARN arn:aws:iam::<account>:role/<name>; fix: pass the ARN of the scheduler's role", received: JSON.stringify(props.reminderRoleArn) });
     }
-    if (!spec || options.length) {
+    const rendered = spec ? renderIdentity(spec, this.config) : undefined;
+    if (rendered) options.push(...adoptIssues(props.adopt, rendered));
+    if (!spec || !rendered || options.length) {
       throw new SpecValidationError(this.node.path, [...issues, ...options]);
     }
     this.parsed = spec;
-    this.renderedValue = renderIdentity(this.parsed, this.config);
-    this.resources = createIdentityResources(this, this.renderedValue, { reminderRoleArn: props.reminderRoleArn });
+    this.renderedValue = rendered;
+    this.resources = createIdentityResources(this, this.renderedValue, { reminderRoleArn: props.reminderRoleArn, adopt: adoptionWiring(props.adopt) });
   }
 
   private validate(input: GovernedIdentitySpecInput): GovernedIdentitySpec {

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { GateConfigInput } from "../../src/spec/config";
 import type { GovernedIdentitySpecInput } from "../../src/spec/identity";
+import type { AdoptSpec } from "../../src/render/adopt";
 
 /*
  * The component's arguments as plain, documented TypeScript interfaces (no zod types, no
@@ -186,6 +187,11 @@ export interface GovernedIdentitySpecArgs {
   recertificationReminder?: RecertificationReminderArgs;
   /** IAM path. @default "/nhi/" */
   path?: string;
+  /**
+   * Other tags beside the `nhi:*` lifecycle tags (cost allocation, team); keys must not start
+   * with `nhi:` or `aws:`. Sealed like every tag. @default - none
+   */
+  tags?: Record<string, string>;
 }
 
 /** A construct or component type platform teams register as approved (their own wrappers of GovernedIdentity). */
@@ -288,6 +294,41 @@ export interface GovernedIdentityArgs extends GovernedIdentitySpecArgs {
    * spec or the seal, so it may be an output of another resource.
    */
   reminderRoleArn?: pulumi.Input<string>;
+  /**
+   * Take over an existing IAM role (or user) and its resources instead of creating them: each id
+   * becomes the `import` resource option of the child, so the first `pulumi up` imports the
+   * principal and updates it in place (tags, boundary, trust, the time-bound policy). This needs
+   * a Pulumi CLI that imports and then updates a resource whose inputs differ (pulumi/pulumi#19339,
+   * 2025); older CLIs refuse such an import. `nhi-gate adopt` writes these ids. Name and path must
+   * be the existing ones. Not part of the spec.
+   * @default - nothing is imported: every child is created
+   */
+  adopt?: AdoptArgs;
+}
+
+/** Existing resources a GovernedIdentity takes over (`adopt`). */
+export interface AdoptArgs {
+  /** Name of the existing IAM role (or, for `static-key`, IAM user); must equal the spec's `name`. */
+  principal: string;
+  /**
+   * Import id (`<name>:<name>-access`) of an existing inline policy that already has the
+   * identity's policy name. @default - the identity's policy is created
+   */
+  policy?: string;
+  /**
+   * Id of the user's existing access key (`static-key`); replaced at the first rotation (until
+   * then the secret holds the key id without the secret, which AWS never returns again).
+   * @default - a new key is created and stored in the secret
+   */
+  accessKey?: string;
+  /** ARN of an existing Secrets Manager secret named `nhi/<name>`. @default - the secret is created */
+  secret?: string;
+  /**
+   * Make the identity's policy the principal's only inline policy and leave no managed policy
+   * attached (RolePoliciesExclusive and RolePolicyAttachmentsExclusive, or the user variants),
+   * so the grants the spec's access now reproduces are removed on apply. @default true
+   */
+  exclusive?: boolean;
 }
 
 // ---- compile-time drift checks between these interfaces and the spec schema ----
@@ -309,4 +350,5 @@ const configKeys: Exact<keyof GateConfigInput, keyof GateConfigArgs> = true;
 const configFitsArgs = (c: GateConfigInput): GateConfigArgs => c;
 const severities: Exact<NonNullable<GateConfigInput["failOn"]>, Severity> = true;
 const guardrailKeys: Exact<keyof NonNullable<GateConfigInput["guardrail"]>, keyof GuardrailArgs> = true;
-void [guardrailKeys, configKeys, configFitsArgs, severities, specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];
+const adoptKeys: Exact<keyof AdoptSpec, keyof AdoptArgs> = true;
+void [guardrailKeys, adoptKeys, configKeys, configFitsArgs, severities, specKeys, trustKeys, credentialKeys, statementKeys, trustKinds, credentialKinds, specFitsArgs];

@@ -10,11 +10,16 @@ import { Secret } from "@pulumi/aws/secretsmanager/secret";
 import { SecretRotation } from "@pulumi/aws/secretsmanager/secretRotation";
 import { SecretVersion } from "@pulumi/aws/secretsmanager/secretVersion";
 import { Schedule } from "@pulumi/aws/scheduler/schedule";
+import { RolePoliciesExclusive } from "@pulumi/aws/iam/rolePoliciesExclusive";
+import { RolePolicyAttachmentsExclusive } from "@pulumi/aws/iam/rolePolicyAttachmentsExclusive";
+import { UserPoliciesExclusive } from "@pulumi/aws/iam/userPoliciesExclusive";
+import { UserPolicyAttachmentsExclusive } from "@pulumi/aws/iam/userPolicyAttachmentsExclusive";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { GateConfig, GateConfigSchema } from "../../src/spec/config";
 import { FieldIssue, GovernedIdentitySpec, SpecValidationError, specIssues, zodIssues } from "../../src/spec/identity";
 import { TAG } from "../../src/spec/tags";
 import { GOVERNED_IDENTITY_TYPE, RenderedIdentity, renderIdentity } from "../../src/render/aws";
+import { AdoptionWiring, adoptIssues, adoptionWiring, AdoptSpec } from "../../src/render/adopt";
 import { CredentialKind, GovernedIdentityArgs, GovernedIdentitySpecArgs } from "./args";
 import { KeyRotation, keyRotation } from "./key-rotation";
 
@@ -64,8 +69,9 @@ const SPEC_FIELDS: (keyof GovernedIdentitySpecArgs)[] = [
   "emergency",
   "recertificationReminder",
   "path",
+  "tags",
 ];
-const OPTION_FIELDS = ["config", "reminderRoleArn"];
+const OPTION_FIELDS = ["config", "reminderRoleArn", "adopt"];
 
 /** Copy without `undefined` members (another language's SDK sends absent optionals that way). */
 function dropUndefined(v: unknown): unknown {
@@ -107,6 +113,8 @@ export interface GovernedIdentityPlan {
   seal: string;
   /** The component's own inputs (registered with its type token). */
   inputs: GovernedIdentityInputs;
+  /** Existing resources the children import (`adopt`). */
+  adopt?: AdoptionWiring;
 }
 
 /**
@@ -134,8 +142,13 @@ export function planGovernedIdentity(name: string, args: GovernedIdentityArgs, c
   }
   const spec = checked.spec;
   const rendered = renderIdentity(spec, config, GOVERNED_IDENTITY_TYPE);
+  const adoptProblems = adoptIssues(dropUndefined(args.adopt), rendered);
+  if (adoptProblems.length) throw new SpecValidationError(name, adoptProblems);
   const seal = rendered.principal.tags[TAG.seal];
-  return { spec, rendered, seal, inputs: { spec, seal, governance: { accessGracePeriodDays: config.accessGracePeriodDays } } };
+  const plan: GovernedIdentityPlan = { spec, rendered, seal, inputs: { spec, seal, governance: { accessGracePeriodDays: config.accessGracePeriodDays } } };
+  const adopt = adoptionWiring(dropUndefined(args.adopt) as AdoptSpec | undefined);
+  if (adopt) plan.adopt = adopt;
+  return plan;
 }
 
 /** The children `createGovernedIdentityChildren` registered, and the outputs to register. */
@@ -145,6 +158,9 @@ export interface GovernedIdentityChildren {
   secret?: Secret;
   accessKey?: AccessKey;
   keyRotation?: KeyRotation;
+  /** Adopted identities (`adopt.exclusive`): the principal keeps only its own inline policy and no managed policy. */
+  policiesExclusive?: RolePoliciesExclusive | UserPoliciesExclusive;
+  attachmentsExclusive?: RolePolicyAttachmentsExclusive | UserPolicyAttachmentsExclusive;
   roleArn?: pulumi.Output<string>;
   userArn?: pulumi.Output<string>;
   principalName: pulumi.Output<string>;
@@ -158,9 +174,14 @@ export interface GovernedIdentityChildren {
  * right after the component's `super(GOVERNED_IDENTITY_TYPE, name, plan.inputs, opts)`.
  */
 export function createGovernedIdentityChildren(parent: pulumi.ComponentResource, name: string, args: GovernedIdentityArgs, plan: GovernedIdentityPlan, clock: Clock): GovernedIdentityChildren {
-  const { rendered } = plan;
+  const { rendered, adopt } = plan;
   const p = rendered.principal;
   const child = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({ parent, ...extra });
+  const imported = (id: string | undefined): pulumi.CustomResourceOptions => (id ? { import: id } : {});
+  // An adopted role keeps its description (not part of the spec, not sealed).
+  const principalOptions = adopt ? child({ import: adopt.principal, ...(p.type === "role" ? { ignoreChanges: ["description"] } : {}) }) : child();
+  let policiesExclusive: RolePoliciesExclusive | UserPoliciesExclusive | undefined;
+  let attachmentsExclusive: RolePolicyAttachmentsExclusive | UserPolicyAttachmentsExclusive | undefined;
   let principal: Role | User;
   let policy: RolePolicy | UserPolicy;
   let roleArn: pulumi.Output<string> | undefined;
@@ -177,16 +198,24 @@ export function createGovernedIdentityChildren(parent: pulumi.ComponentResource,
         maxSessionDuration: p.maxSessionDuration,
         tags: { ...p.tags },
       },
-      child(),
+      principalOptions,
     );
     principal = role;
     roleArn = role.arn;
-    policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: rendered.policy.json }, child({ dependsOn: [role] }));
+    policy = new RolePolicy(`${name}-policy`, { name: rendered.policy.name, role: p.name, policy: rendered.policy.json }, child({ dependsOn: [role], ...imported(adopt?.policy) }));
+    if (adopt?.exclusive) {
+      policiesExclusive = new RolePoliciesExclusive(`${name}-policies-exclusive`, { roleName: p.name, policyNames: [rendered.policy.name] }, child({ dependsOn: [role, policy] }));
+      attachmentsExclusive = new RolePolicyAttachmentsExclusive(`${name}-attachments-exclusive`, { roleName: p.name, policyArns: [] }, child({ dependsOn: [role, policy] }));
+    }
   } else {
-    const user = new User(`${name}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } }, child());
+    const user = new User(`${name}-user`, { name: p.name, path: p.path, permissionsBoundary: p.permissionsBoundary, tags: { ...p.tags } }, principalOptions);
     principal = user;
     userArn = user.arn;
-    policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: rendered.policy.json }, child({ dependsOn: [user] }));
+    policy = new UserPolicy(`${name}-policy`, { name: rendered.policy.name, user: p.name, policy: rendered.policy.json }, child({ dependsOn: [user], ...imported(adopt?.policy) }));
+    if (adopt?.exclusive) {
+      policiesExclusive = new UserPoliciesExclusive(`${name}-policies-exclusive`, { userName: p.name, policyNames: [rendered.policy.name] }, child({ dependsOn: [user, policy] }));
+      attachmentsExclusive = new UserPolicyAttachmentsExclusive(`${name}-attachments-exclusive`, { userName: p.name, policyArns: [] }, child({ dependsOn: [user, policy] }));
+    }
   }
   const principalName = principal.name;
   let secret: Secret | undefined;
@@ -196,14 +225,14 @@ export function createGovernedIdentityChildren(parent: pulumi.ComponentResource,
 
   const cred = rendered.credential;
   if (cred.type === "managed-secret" || cred.type === "access-key") {
-    secret = new Secret(`${name}-secret`, { name: cred.secretName, description: `Credential of governed identity ${p.name} (${cred.type})`, tags: { ...p.tags } }, child());
+    secret = new Secret(`${name}-secret`, { name: cred.secretName, description: `Credential of governed identity ${p.name} (${cred.type})`, tags: { ...p.tags } }, child(imported(adopt?.secret)));
     secretArn = secret.arn;
     if (cred.type === "managed-secret") {
       new SecretRotation(`${name}-rotation`, { secretId: secret.id, rotationLambdaArn: cred.rotationLambdaArn, rotationRules: { automaticallyAfterDays: cred.rotationDays } }, child());
     } else {
       rotation = keyRotation(clock, cred.rotationDays);
       // A new epoch is a new logical name: Pulumi creates the new key, then deletes the old one.
-      const key = new AccessKey(`${name}-key-${rotation.epoch}`, { user: p.name }, child({ dependsOn: [principal], additionalSecretOutputs: ["secret"] }));
+      const key = new AccessKey(`${name}-key-${rotation.epoch}`, { user: p.name }, child({ dependsOn: [principal], additionalSecretOutputs: ["secret"], ...imported(adopt?.accessKey) }));
       accessKey = key;
       new SecretVersion(
         `${name}-key-value`,
@@ -233,7 +262,7 @@ export function createGovernedIdentityChildren(parent: pulumi.ComponentResource,
   if (roleArn) outputs.roleArn = roleArn;
   if (userArn) outputs.userArn = userArn;
   if (secretArn) outputs.secretArn = secretArn;
-  return { principal, policy, secret, accessKey, keyRotation: rotation, roleArn, userArn, principalName, secretArn, outputs };
+  return { principal, policy, secret, accessKey, keyRotation: rotation, policiesExclusive, attachmentsExclusive, roleArn, userArn, principalName, secretArn, outputs };
 }
 
 /**

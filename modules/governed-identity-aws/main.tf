@@ -19,6 +19,7 @@ locals {
     emergency                = var.emergency
     recertification_reminder = var.recertification_reminder
     path                     = var.path
+    tags                     = var.tags
   }
 
   identity = provider::nhi::identity(local.spec, {

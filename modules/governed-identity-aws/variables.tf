@@ -114,6 +114,12 @@ variable "path" {
   default     = null
 }
 
+variable "tags" {
+  description = "Other tags the principal carries beside the nhi:* lifecycle tags (cost allocation, team); sealed like them. nhi:* keys are refused."
+  type        = map(string)
+  default     = null
+}
+
 # The function's options, beside the spec.
 
 variable "gate_config" {

@@ -7,6 +7,8 @@ import { registerGuardrail } from "./guardrail";
 import { GateOptions, InventoryOptions, Io, runGate, runInventory, seenSecrets } from "./run";
 import { registerTerraformProvider } from "./terraform-provider";
 import { registerDiscover } from "./discover";
+import { registerAdopt } from "./adopt";
+import { registerBaseline } from "./baseline";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -78,6 +80,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     registerGuardrail(cmd, io, (p) => (pending = p));
     registerTerraformProvider(cmd, io, (p) => (pending = p));
     registerDiscover(cmd, io, (p) => (pending = p));
+    registerAdopt(cmd, io, (p) => (pending = p));
+    registerBaseline(cmd, io, (p) => (pending = p));
     try {
       await cmd.parseAsync(argv, { from: "user" });
     } catch (e) {
@@ -90,7 +94,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       throw e;
     }
     if (!pending) {
-      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...>, discover aws, guardrail --config <file> or terraform-provider mirror|release|config (see nhi-gate --help)\n");
+      io.stderr.write("nhi-gate: missing command: plan <file>, state <file>, synth <path>, inventory <files...>, discover aws, adopt <file>, baseline <input>, guardrail --config <file> or terraform-provider mirror|release|config (see nhi-gate --help)\n");
       return EXIT.error;
     }
     return await pending;

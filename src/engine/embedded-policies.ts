@@ -104,6 +104,16 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
   if (!managedList.length && !inlineList.length && !p.unknownPaths.length) return [];
   const problems: IntegrityProblem[] = [];
   const dependents = graph.dependentsOf(p);
+  // An exclusive-management resource in this evaluation (an adopted identity's, `adopt.exclusive`)
+  // removes at apply every inline policy, or every managed policy attachment, it does not list:
+  // what the principal holds beyond its list is on its way out, not access beside the seal. The
+  // resource itself is judged (provenance's exclusiveProblem: it may list only the own policy).
+  const keptBy = (types: string[], field: string): Set<string> | undefined => {
+    const removers = dependents.filter((d) => types.includes(d.entry.id) && d.action !== "delete" && !isUnknownAt(d, field));
+    return removers.length ? new Set(removers.flatMap((d) => strings(d.props[field]))) : undefined;
+  };
+  const managedKept = keptBy(["aws_iam_role_policy_attachments_exclusive", "aws_iam_user_policy_attachments_exclusive"], "policy_arns");
+  const inlineKept = keptBy(["aws_iam_role_policies_exclusive", "aws_iam_user_policies_exclusive"], "policy_names");
   const outside = "a governed identity's access is its one sealed own policy, rendered from its spec. It was set on the principal itself (addOverride, an escape hatch, a Pulumi transform) or attached outside this configuration and read back from AWS. Fix: remove it, and widen access through the spec's access statements";
 
   // Managed policies.
@@ -118,6 +128,7 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
     }
     for (const arn of managedList) {
       if (attached.has(arn)) continue;
+      if (managedKept && !managedKept.has(arn)) continue; // detached at apply by the exclusive resource
       problems.push({ key: `ManagedPolicy::${arn}`, message: `${shape.managed} of ${whose} holds ${describeManagedPolicy(arn, graph)}, which its spec does not render: ${outside}` });
     }
   }
@@ -154,6 +165,7 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
     }
     const c = canonical(doc);
     if (typeof name === "string" && c && own.get(name)?.has(c)) return;
+    if (inlineKept && typeof name === "string" && !inlineKept.has(name)) return; // deleted at apply by the exclusive resource
     const label = typeof name === "string" && name !== "" ? name : `#${i}`;
     problems.push({ key: `InlinePolicy::${label}`, message: `${listField} of ${whose} holds inline policy ${label} (${grantSummary(doc)}), which its spec does not render: ${outside}` });
   });

@@ -6,6 +6,7 @@ import { Rule, RuleContext, RuleFinding, RuleResult } from "../rules/rule";
 import { Clock } from "./clock";
 import { applyExemptions } from "./exemptions";
 import { foldFindings, RawFinding } from "./fold";
+import { baselineFindings, baselineSummary } from "./baseline";
 import { ResourceGraph } from "./graph";
 import { EvaluationInput, IdentityResource } from "./model";
 import { resolveProvenance } from "./provenance";
@@ -172,8 +173,11 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
 
   // Exemptions are applied to the granular findings, then findings of one problem are folded into one.
   const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);
+  // Baseline entries are reported per baseline (src/engine/baseline.ts), the others one by one.
   if (options.fold !== false) findings = foldFindings(findings, raw);
+  for (const b of baselineFindings(exemptionRecords)) emit(b.meta, { address: b.address, type: "baseline" }, b.message, b.key);
   for (const e of exemptionRecords) {
+    if (e.baseline) continue;
     const where = { address: `exemption:${e.rule}@${e.resource}`, type: "exemption" };
     const meta: EngineFindingMeta | undefined =
       e.status === "expired" || e.status === "invalid" ? EXEMPTION_EXPIRED : e.status === "expiring" ? EXEMPTION_EXPIRING : e.status === "stale" ? EXEMPTION_STALE : undefined;
@@ -184,6 +188,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   summaries.sort((a, b) => cmp(a.address, b.address));
   const active = findings.filter((f) => !f.exemptedBy);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, active.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  const baseline = baselineSummary(exemptionRecords);
   const failed = active.some((f) => severityRank(f.severity) >= severityRank(config.failOn));
   return {
     schemaVersion: 1,
@@ -201,6 +206,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
       findings: active.length,
       exempted: findings.length - active.length,
       bySeverity,
+      ...(baseline ? { baseline } : {}),
     },
     resources: summaries,
     findings,

@@ -46,7 +46,7 @@ export function applyExemptions(findings: Finding[], exemptions: Exemption[], co
       record.note = "matches no finding; remove it";
       return record;
     }
-    for (const f of matched) if (!f.exemptedBy) f.exemptedBy = { ticket: e.ticket, owner: e.owner, expires: e.expires, reason: e.reason };
+    for (const f of matched) if (!f.exemptedBy) f.exemptedBy = { ticket: e.ticket, owner: e.owner, expires: e.expires, reason: e.reason, ...(e.baseline ? { baseline: true as const } : {}) };
     if (daysLeft <= EXPIRING_WITHIN_DAYS) {
       record.status = "expiring";
       record.note = `expires ${e.expires}, within ${EXPIRING_WITHIN_DAYS} days: fix the findings or renew it with a ticket`;

@@ -35,6 +35,8 @@ export interface Provenance {
   problems: IntegrityProblem[];
 }
 
+const EXCLUSIVE_TYPE_IDS = ["aws_iam_role_policies_exclusive", "aws_iam_user_policies_exclusive", "aws_iam_role_policy_attachments_exclusive", "aws_iam_user_policy_attachments_exclusive"];
+
 const SEALED_ROLE_FIELDS = ["name", "path", "tags", "assume_role_policy", "permissions_boundary", "max_session_duration"];
 const SEALED_USER_FIELDS = ["name", "path", "tags", "permissions_boundary"];
 
@@ -133,6 +135,11 @@ function allowedOnPrincipal(r: IdentityResource, owner: IdentityResource, graph:
       }
       return undefined;
     }
+    case "aws_iam_role_policies_exclusive":
+    case "aws_iam_user_policies_exclusive":
+    case "aws_iam_role_policy_attachments_exclusive":
+    case "aws_iam_user_policy_attachments_exclusive":
+      return exclusiveProblem(r, kind, ownerName);
     case "aws_iam_instance_profile":
     case "aws_eks_pod_identity_association":
       return kind === "role" ? undefined : { key: `Attachment::${r.address}`, message: `${r.entry.id} needs a role` };
@@ -150,6 +157,28 @@ function allowedOnSecret(r: IdentityResource, secret: IdentityResource): Integri
   return {
     key: `Attachment::${r.address}`,
     message: `${r.entry.description} ${r.address} attaches to the governed credential secret ${String(secret.props.name ?? secret.address)} outside its construct; a GovernedIdentity renders no resource policy on its secret (only the identity itself reads it, through its own policy). Remove it`,
+  };
+}
+
+/**
+ * An exclusive-management resource (`adopt.exclusive`) keeps a principal's inline policies or
+ * managed policy attachments to a list and removes the rest: part of a governed identity only
+ * when its list is what the construct renders (the own policy; no attachment), so it can only
+ * narrow what the principal has to its seal. Anything else listed would be a grant beside it.
+ */
+function exclusiveProblem(r: IdentityResource, kind: "role" | "user" | undefined, ownerName: string): IntegrityProblem | undefined {
+  const forUser = r.entry.id.startsWith("aws_iam_user_");
+  if (kind !== (forUser ? "user" : "role")) return { key: `Attachment::${r.address}`, message: `${r.entry.id} ${r.address} names a ${kind ?? "principal"} ${ownerName}, but it manages a ${forUser ? "user" : "role"}'s policies` };
+  const policies = r.entry.id.endsWith("_policies_exclusive");
+  const field = policies ? "policy_names" : "policy_arns";
+  if (isUnknownAt(r, field)) return { key: `Unknown::${field}`, field, message: `cannot verify ${field} of ${r.address} against the seal of ${ownerName}: unknown until apply` };
+  const listed = Array.isArray(r.props[field]) ? (r.props[field] as unknown[]).map(String) : r.props[field] === undefined || r.props[field] === null ? [] : [String(r.props[field])];
+  const expected = policies ? [policyName({ name: ownerName })] : [];
+  const extra = listed.filter((x) => !expected.includes(x));
+  if (!extra.length) return undefined;
+  return {
+    key: `Attachment::${r.address}`,
+    message: `${r.address} keeps ${policies ? "inline policies" : "managed policies"} ${extra.join(", ")} on governed ${kind} ${ownerName}, which are not part of its seal; list only ${policies ? `its own policy ${expected[0]}` : "none"} and grant access through the spec`,
   };
 }
 
@@ -188,6 +217,9 @@ function checkAgainstRendered(r: IdentityResource, rendered: RenderedIdentity, c
     if (kind === "role") fields.push(["assume_role_policy", p.assumeRolePolicy, samePolicy], ["max_session_duration", p.maxSessionDuration, (a, b) => Number(a ?? 3600) === Number(b)]);
   } else if (r.entry.id === ownPolicyType(p.type)) {
     fields.push(["name", rendered.policy.name, same], ["policy", rendered.policy.document, samePolicy]);
+  } else if (EXCLUSIVE_TYPE_IDS.includes(r.entry.id)) {
+    const problem = exclusiveProblem(r, p.type, p.name);
+    return problem ? [problem.field ? { ...problem, key: `Unknown::${problem.field}` } : { ...problem, key: `Drift::${r.entry.id}` }] : [];
   } else if (r.entry.id === "aws_iam_access_key") {
     if (rendered.credential.type !== "access-key") return [{ key: `Credential::${r.address}`, message: `access key under ${comp.id}, whose declared credential is ${rendered.principal.tags[TAG.credential]}, not static-key` }];
   } else if (r.entry.id === "aws_secretsmanager_secret") {

@@ -23,7 +23,7 @@ export interface Finding {
    */
   parts?: string[];
   /** Set when an exemption suppresses the finding (it then does not fail the gate). */
-  exemptedBy?: { ticket: string; owner: string; expires: string; reason: string };
+  exemptedBy?: { ticket: string; owner: string; expires: string; reason: string; baseline?: true };
 }
 
 export interface ResourceSummary {
@@ -67,9 +67,29 @@ export interface Report {
     findings: number;
     exempted: number;
     bySeverity: Record<Severity, number>;
+    /** Present when the exemptions include `nhi-gate baseline` entries: how far the burn-down has come. */
+    baseline?: BaselineSummary;
   };
   resources: ResourceSummary[];
   /** Every finding, exempted ones included (marked), sorted by address then finding id. */
   findings: Finding[];
   exemptions: ExemptionRecord[];
+}
+
+/** The state of the `nhi-gate baseline` entries among the exemptions (src/engine/baseline.ts). */
+export interface BaselineSummary {
+  /** Baseline entries in the exemptions. */
+  entries: number;
+  /** Entries that still cover a finding (honoured, not expired). */
+  remaining: number;
+  /** Of the remaining, those that expire within the warning window (7 days). */
+  expiringSoon: number;
+  /** Entries whose finding is gone (fixed): delete them. */
+  resolved: number;
+  /** Entries that expired or are no longer honoured: what they covered counts again. */
+  expired: number;
+  /** Findings the baseline suppresses in this run. */
+  findings: number;
+  /** The earliest expiry among the remaining entries (YYYY-MM-DD). */
+  nextExpiry?: string;
 }

@@ -172,7 +172,7 @@ export function renderIdentity(spec: GovernedIdentitySpec, config: GateConfig = 
     credential = { type: "none" };
   }
   const isUser = cred.kind === "static-key";
-  const tags: Record<string, string> = { ...lifecycleTagsOf(spec), [TAG.governedBy]: governedBy };
+  const tags: Record<string, string> = { ...spec.tags, ...lifecycleTagsOf(spec), [TAG.governedBy]: governedBy };
   const principal: RenderedPrincipal = {
     type: isUser ? "user" : "role",
     name: spec.name,

@@ -2,6 +2,7 @@ import { ENGINE_FINDINGS, EngineFindingMeta } from "../rules/engine-findings";
 import { RULES } from "../rules/registry";
 import { Finding, Report } from "../engine/report";
 import { Severity, severityRank } from "../spec/config";
+import { EXPIRING_WITHIN_DAYS } from "../engine/exemptions";
 
 export interface RuleMeta extends EngineFindingMeta {
   appliesTo?: unknown;
@@ -38,7 +39,45 @@ export function groupByAddress<T extends { address: string }>(items: T[]): Map<s
 export function summaryLine(report: Report): string {
   const s = report.summary;
   const sev = SEVERITY_ORDER.filter((k) => s.bySeverity[k]).map((k) => `${s.bySeverity[k]} ${k}`);
-  return `${report.passed ? "PASS" : "FAIL"}: ${s.findings} finding${s.findings === 1 ? "" : "s"}${sev.length ? ` (${sev.join(", ")})` : ""}${s.exempted ? `, ${s.exempted} exempted` : ""} on ${s.resources} identity resource${s.resources === 1 ? "" : "s"} (${s.governed} governed, ${s.ungoverned} ungoverned, ${s.unverifiable} unverifiable); fails on ${report.failOn} and above; evaluated at ${report.evaluatedAt}`;
+  return `${report.passed ? "PASS" : "FAIL"}: ${s.findings} finding${s.findings === 1 ? "" : "s"}${sev.length ? ` (${sev.join(", ")})` : ""}${s.exempted ? `, ${s.exempted} exempted` : ""} on ${s.resources} identity resource${s.resources === 1 ? "" : "s"} (${s.governed} governed, ${s.ungoverned} ungoverned, ${s.unverifiable} unverifiable)${baselinePhrase(report)}; fails on ${report.failOn} and above; evaluated at ${report.evaluatedAt}`;
+}
+
+/** `; baseline: 12 of 15 entries remain (3 expire within 7 days, next on 2026-07-01), 3 resolved`, or nothing. */
+export function baselinePhrase(report: Report): string {
+  const b = report.summary.baseline;
+  if (!b) return "";
+  const soon = b.expiringSoon ? `${b.expiringSoon} expire within ${EXPIRING_WITHIN_DAYS} days` : "";
+  const next = b.nextExpiry ? `next expiry ${b.nextExpiry}` : "";
+  const inner = [soon, next].filter(Boolean).join(", ");
+  return `; baseline: ${b.remaining} of ${b.entries} entr${b.entries === 1 ? "y" : "ies"} remain${inner ? ` (${inner})` : ""}${b.resolved ? `, ${b.resolved} resolved` : ""}${b.expired ? `, ${b.expired} expired` : ""}`;
+}
+
+/** Baseline entries of the exemption records, one group per baseline (ticket and expiry), in order. */
+export interface BaselineGroup {
+  ticket: string;
+  owner: string;
+  expires: string;
+  entries: number;
+  remaining: number;
+  /** Remaining entries that expire within the warning window. */
+  expiring: number;
+  resolved: number;
+  expired: number;
+}
+export function baselineGroups(report: Report): BaselineGroup[] {
+  const groups = new Map<string, BaselineGroup>();
+  for (const e of report.exemptions) {
+    if (!e.baseline) continue;
+    const k = `${e.ticket}\u0000${e.expires}`;
+    const g = groups.get(k) ?? { ticket: e.ticket, owner: e.owner, expires: e.expires, entries: 0, remaining: 0, expiring: 0, resolved: 0, expired: 0 };
+    g.entries++;
+    if (e.status === "expiring") g.expiring++;
+    if (e.status === "used" || e.status === "expiring") g.remaining++;
+    else if (e.status === "stale") g.resolved++;
+    else g.expired++;
+    groups.set(k, g);
+  }
+  return [...groups.values()];
 }
 
 /**

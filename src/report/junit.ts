@@ -54,7 +54,7 @@ export const formatJunit: Formatter = (report, ctx) => {
         body = `<failure type="${xmlAttr(active[0].severity)}" message="${xmlAttr(active.map((f) => f.findingId).join(", "))}">${xmlEscape(active.map((f) => `[${f.severity}] ${f.findingId}: ${f.message}`).join("\n"))}</failure>`;
       } else if (fs.length) {
         suiteSkipped++;
-        body = `<skipped message="${xmlAttr(fs.map((f) => `exempted by ${f.exemptedBy?.ticket} until ${f.exemptedBy?.expires}`).join("; "))}"/>`;
+        body = `<skipped message="${xmlAttr(fs.map((f) => `${f.exemptedBy?.baseline ? "baseline" : "exempted by"} ${f.exemptedBy?.ticket} until ${f.exemptedBy?.expires}`).join("; "))}"/>`;
       }
       cases.push(`    <testcase classname="${xmlAttr(address)}" name="${xmlAttr(name)}">${body}</testcase>`);
     }

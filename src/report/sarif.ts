@@ -95,7 +95,16 @@ export const formatSarif: Formatter = (report, ctx = {}) => {
       },
     };
     if (res.ruleIndex === undefined) delete res.ruleIndex;
-    if (f.exemptedBy) res.suppressions = [{ kind: "external", status: "accepted", justification: `${f.exemptedBy.ticket} (owner ${f.exemptedBy.owner}, until ${f.exemptedBy.expires}): ${f.exemptedBy.reason}` }];
+    if (f.exemptedBy) {
+      res.suppressions = [
+        {
+          kind: "external",
+          status: "accepted",
+          justification: `${f.exemptedBy.baseline ? "baseline " : ""}${f.exemptedBy.ticket} (owner ${f.exemptedBy.owner}, until ${f.exemptedBy.expires}): ${f.exemptedBy.reason}`,
+          ...(f.exemptedBy.baseline ? { properties: { baseline: true } } : {}),
+        },
+      ];
+    }
     return res;
   };
   const log: Sarif.Log = {

@@ -58,4 +58,34 @@ export const DISCOVERY_GAP: EngineFindingMeta = {
     "Grant the audit role the permission the finding names (the complete read-only policy is in docs/discovery.md, or printed by `nhi-gate discover aws --print-policy`), then run discovery again.",
 };
 
-export const ENGINE_FINDINGS: EngineFindingMeta[] = [RULE_ERROR, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, DISCOVERY_GAP];
+// ---- baselines (issue #20): `nhi-gate baseline` entries, reported per baseline, not per entry ----
+
+export const BASELINE_EXPIRING: EngineFindingMeta = {
+  id: "NHI-GOV-093",
+  title: "Baseline expiring soon",
+  severity: "low",
+  controls: { owasp: ["NHI1"], nistCsf: ["PR.AA-05"] },
+  rationale:
+    "A baseline lets a team switch the gate on with the findings it already has, for a limited time. When its entries are about to expire, the findings they cover will fail the gate again: the owner should know a week ahead, once per baseline rather than once per entry.",
+  remediation: "Fix the findings the baseline still covers (the report lists them as exempted by it), or agree a new baseline with a new ticket and expiry within maxExemptionDays.",
+};
+
+export const BASELINE_EXPIRED: EngineFindingMeta = {
+  id: "NHI-GOV-094",
+  title: "Baseline expired",
+  severity: "high",
+  controls: { owasp: ["NHI1"], nistCsf: ["PR.AA-05"] },
+  rationale: "A baseline is time-boxed so that switching the gate on does not excuse today's findings for ever. Expired (or no longer honoured) entries suppress nothing: the findings they covered fail the gate again.",
+  remediation: "Fix the findings, then delete the expired entries; or write a new baseline (nhi-gate baseline) with a new ticket, its expiry within maxExemptionDays.",
+};
+
+export const BASELINE_RESOLVED: EngineFindingMeta = {
+  id: "NHI-GOV-095",
+  title: "Baseline entries resolved",
+  severity: "info",
+  controls: { owasp: ["NHI1"], nistCsf: ["PR.AA-05"] },
+  rationale: "Baseline entries whose finding is gone are burned down: left in the file they could hide the same finding if it came back.",
+  remediation: "Delete the resolved entries from the baseline file (the report lists them).",
+};
+
+export const ENGINE_FINDINGS: EngineFindingMeta[] = [RULE_ERROR, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, DISCOVERY_GAP, BASELINE_EXPIRING, BASELINE_EXPIRED, BASELINE_RESOLVED];

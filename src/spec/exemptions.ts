@@ -19,6 +19,8 @@ export const ExemptionSchema = z.strictObject({
   ticket: z.string().trim().min(2),
   expires: z.string().refine((v) => parseDate(v) !== undefined, { message: "expected expires as a date YYYY-MM-DD" }),
   approvedBy: z.string().trim().min(2).optional(),
+  /** Written by `nhi-gate baseline`: a finding that existed when the gate was switched on (reports count these apart, to burn them down). */
+  baseline: z.boolean().optional(),
 });
 export type Exemption = z.output<typeof ExemptionSchema>;
 

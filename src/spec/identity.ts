@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DEFAULT_CONFIG, GateConfig } from "./config";
 import { durationSeconds, isDuration } from "./duration";
 import { Clock, daysBetween, parseDate, systemClock } from "../engine/clock";
-import { AWS_TAG_CHARS, AWS_TAG_VALUE_MAX, TAG } from "./tags";
+import { AWS_TAG_CHARS, AWS_TAG_VALUE_MAX, TAG, tagProblem } from "./tags";
 import { DEFAULT_OWNER_EXPECTATION, ownerProblem } from "./owner";
 import { chooseGithubOidcProvider } from "../render/github-oidc";
 
@@ -20,6 +20,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/;
 const ACTION = /^([a-z0-9-]+:[A-Za-z0-9*?]+|\*)$/;
 const ACCOUNT = /^\d{12}$/;
+/** Tags IAM allows on one role or user. */
+const AWS_MAX_TAGS = 50;
 /** A value left for a person to fill in (`nhi-gate adopt` writes them): never accepted. */
 export const PLACEHOLDER = /^\s*TODO:/;
 
@@ -248,6 +250,24 @@ const BaseSpecSchema = z.strictObject({
     .string(needs("an IAM path such as /nhi/", "remove path (the default is /nhi/) or write one"))
     .regex(/^\/([\w+=,.@-]+\/)*$/, { message: says("an IAM path such as /nhi/ (starts and ends with /)", "write it as /segment/.../") })
     .default("/nhi/"),
+  // ---- other tags (issue #20: adopted identities keep their cost-allocation and team tags) ----
+  /**
+   * Other tags the principal carries beside the `nhi:*` lifecycle tags (cost allocation, team,
+   * application). Sealed like every tag. Keys must not start with `nhi:` (the lifecycle tags
+   * come from the spec's fields) or `aws:` (reserved by AWS).
+   */
+  tags: z
+    .record(z.string(), z.string(needs("a tag value (text)", "write each tag value as text")), needs("tags: a map of tag keys to values", "write tags as { key: value }"))
+    .superRefine((tags, ctx) => {
+      for (const [k, v] of Object.entries(tags)) {
+        if (/^(nhi|aws):/i.test(k)) ctx.addIssue({ code: "custom", path: [k], message: says(`a tag key not starting with ${k.slice(0, 4)} (nhi: tags come from the spec's fields; aws: is reserved)`, "remove it, or set the spec field it stands for") });
+        else {
+          const problem = tagProblem(k, v);
+          if (problem) ctx.addIssue({ code: "custom", path: [k], message: says(`a tag AWS accepts (${problem})`, "shorten it or remove the other characters") });
+        }
+      }
+    })
+    .optional(),
 }, needs("a governed identity spec: an object with name, owner, purpose, environment, ... (see the spec table in the README)", "pass the spec as an object"));
 
 export type GovernedIdentitySpecInput = z.input<typeof BaseSpecSchema>;
@@ -365,6 +385,12 @@ function buildSpecSchema(config: GateConfig, clock: Clock) {
         const tag = TAG_OF[path.join(".")];
         if (v.length > AWS_TAG_VALUE_MAX) add([...path], says(`at most ${AWS_TAG_VALUE_MAX} characters (it becomes the ${tag} tag; AWS's limit), got ${v.length}`, "shorten it"));
         else if (!AWS_TAG_CHARS.test(v)) add([...path], says(`only characters AWS accepts in a tag value (letters, digits, spaces and _ . : / = + - @), since it becomes the ${tag} tag`, "remove or replace the others"));
+      }
+      const extra = obj(spec.tags);
+      if (extra) {
+        const lifecycle = 11 + (kind === "static-key" || kind === "managed-secret" ? 1 : 0) + (spec.emergency !== undefined ? 2 : 0);
+        const count = Object.keys(extra).length + lifecycle;
+        if (count > AWS_MAX_TAGS) add(["tags"], says(`at most ${AWS_MAX_TAGS - lifecycle} tags beside the ${lifecycle} nhi:* tags (IAM allows ${AWS_MAX_TAGS} per role or user), got ${Object.keys(extra).length}`, "drop some"));
       }
     },
     { when: () => true },

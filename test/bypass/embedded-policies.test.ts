@@ -239,6 +239,52 @@ describe("root cause 1: the read-back rule, unit cases", () => {
     ]);
   });
 
+  it("an adopted role (imported, exclusive-management resources beside it): what it still holds is removed at apply, so only an exclusive list beyond the seal is a finding", () => {
+    const legacyInline = { name: "legacy", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) };
+    const role = { ...(g.changes[0] as { change: { after: Record<string, unknown> } }).change.after, managed_policy_arns: [S3_FULL], inline_policy: [legacyInline] };
+    const ownPolicy = rendered.policy.name;
+    const run = (policyNames: string[], policyArns: string[]) =>
+      evaluate(
+        model(
+          [
+            change({ address: "aws_iam_role.gov", type: "aws_iam_role", actions: ["update"], before: role, after: role }),
+            g.changes[1],
+            change({ address: "aws_iam_role_policies_exclusive.keep", type: "aws_iam_role_policies_exclusive", after: { role_name: rendered.principal.name, policy_names: policyNames } }),
+            change({ address: "aws_iam_role_policy_attachments_exclusive.keep", type: "aws_iam_role_policy_attachments_exclusive", after: { role_name: rendered.principal.name, policy_arns: policyArns } }),
+          ],
+          [
+            ...g.config,
+            configResource({ address: "aws_iam_role_policies_exclusive.keep", type: "aws_iam_role_policies_exclusive", expressions: { role_name: ref("aws_iam_role.gov.name", "aws_iam_role.gov") } }),
+            configResource({ address: "aws_iam_role_policy_attachments_exclusive.keep", type: "aws_iam_role_policy_attachments_exclusive", expressions: { role_name: ref("aws_iam_role.gov.name", "aws_iam_role.gov") } }),
+          ],
+        ),
+        { clock },
+      ).findings.map((f) => `${f.findingId} @ ${f.address}`);
+    // Only the own policy kept, no attachment: the legacy inline policy and AmazonS3FullAccess go at
+    // apply, so no integrity finding. The substance rules still judge what the plan shows the role
+    // holding until then (what it already had: the team's next step, as adopt says).
+    expect(run([ownPolicy], [])).toEqual([
+      "NHI-GOV-005[Action::s3:*] @ aws_iam_role.gov",
+      "NHI-GOV-005[Policy::AmazonS3FullAccess] @ aws_iam_role.gov",
+      "NHI-GOV-006[Action::s3:*] @ aws_iam_role.gov",
+      "NHI-GOV-006[Policy::AmazonS3FullAccess] @ aws_iam_role.gov",
+    ]);
+    // Keeping more than the seal covers is a grant beside it, on the exclusive resource.
+    expect(run([ownPolicy, "legacy"], [S3_FULL])).toEqual([
+      "NHI-GOV-002[InlinePolicy::legacy] @ aws_iam_role.gov",
+      "NHI-GOV-005[Action::s3:*] @ aws_iam_role.gov",
+      "NHI-GOV-005[Policy::AmazonS3FullAccess] @ aws_iam_role.gov",
+      "NHI-GOV-006[Action::s3:*] @ aws_iam_role.gov",
+      "NHI-GOV-006[Policy::AmazonS3FullAccess] @ aws_iam_role.gov",
+      // The role is no longer governed, so what hangs off it is not either.
+      "NHI-GOV-002[Owner::aws_iam_role.gov] @ aws_iam_role_policies_exclusive.keep",
+      "NHI-GOV-002[Owner::aws_iam_role.gov] @ aws_iam_role_policy.gov",
+      "NHI-GOV-002[Owner::aws_iam_role.gov] @ aws_iam_role_policy_attachments_exclusive.keep",
+      "NHI-GOV-005[Policy::AmazonS3FullAccess] @ aws_iam_role_policy_attachments_exclusive.keep",
+      "NHI-GOV-006[Policy::AmazonS3FullAccess] @ aws_iam_role_policy_attachments_exclusive.keep",
+    ]);
+  });
+
   it("a Pulumi stack export reads back the role's own inline policy: attributed to its RolePolicy, no finding", () => {
     const r = resource("aws_iam_role", "aws_iam_role.gov", { name: rendered.principal.name, path: rendered.principal.path, tags: rendered.principal.tags, assume_role_policy: rendered.principal.assumeRolePolicyJson, permissions_boundary: rendered.principal.permissionsBoundary, max_session_duration: 3600, inline_policy: [{ name: rendered.policy.name, policy: rendered.policy.json }], managed_policy_arns: [] });
     const own = resource("aws_iam_role_policy", "aws_iam_role_policy.gov", { name: rendered.policy.name, role: rendered.principal.name, policy: rendered.policy.json });

@@ -87,7 +87,7 @@ describe("GovernedIdentity: what it synthesizes, for every credential and trust 
     expect(block(tf, "time_rotating", id("legacy-sftp-sync"))).toEqual({ rotation_days: 30 });
     expect(block(tf, "aws_iam_access_key", id("legacy-sftp-sync"))).toEqual({
       user: `\${aws_iam_user.${ids("aws_iam_user")}.name}`,
-      lifecycle: { replace_triggered_by: [`\${time_rotating.${ids("time_rotating")}}`] },
+      lifecycle: { replace_triggered_by: [`time_rotating.${ids("time_rotating")}`] },
     });
     const version = block(tf, "aws_secretsmanager_secret_version", id("legacy-sftp-sync"));
     expect(version.secret_id).toBe(`\${aws_secretsmanager_secret.${ids("aws_secretsmanager_secret")}.id}`);

@@ -84,7 +84,7 @@ describe("nhi-governance/cdktn (CDK Terrain)", () => {
     expect(rotating).toHaveLength(1);
     expect(rotating[0]).toMatchObject({ rotation_days: 30 }); // the spec rotates every P30D
     const [key] = Object.values(tf.resource.aws_iam_access_key);
-    expect((key.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by).toEqual([expect.stringMatching(/^\$\{time_rotating\.sftp_key-rotation_[0-9A-F]{8}\}$/)]); // as with cdktf
+    expect((key.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by).toEqual([expect.stringMatching(/^time_rotating\.sftp_key-rotation_[0-9A-F]{8}$/)]); // as with cdktf
     expect(tf.terraform.required_providers).toMatchObject({ time: { source: "hashicorp/time" } });
   });
 

@@ -54,7 +54,7 @@ describe("the component provider's schema (inferred from GovernedIdentityArgs)",
   test("every spec field is an input with a description; the spec's required fields are required", () => {
     const r = schema.resources[GOVERNED_IDENTITY_TYPE];
     const specFields = Object.keys(GovernedIdentitySpecShape.shape).sort();
-    expect(Object.keys(r.inputProperties).sort()).toEqual([...specFields, "config", "reminderRoleArn"].sort());
+    expect(Object.keys(r.inputProperties).sort()).toEqual([...specFields, "adopt", "config", "reminderRoleArn"].sort());
     for (const [name, prop] of Object.entries(r.inputProperties)) expect({ name, description: prop.description }).toEqual({ name, description: expect.stringMatching(/\w{3,}/) });
     expect(r.requiredInputs).toEqual(requiredOf(GovernedIdentitySpecShape.shape as unknown as Record<string, z.ZodType>));
     expect(r.requiredInputs).toEqual(["access", "credential", "environment", "name", "owner", "purpose", "recertifyBy", "retirement", "systemOfRecord", "workload"]);

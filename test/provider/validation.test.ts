@@ -50,7 +50,7 @@ describe("invalid inputs from another language get the TypeScript component's fi
     ["an unknown trust kind", { ...valid(), trust: { kind: "saml", roleArn: "arn:aws:iam::123456789012:role/x" } }],
     ["an unknown statement effect", { ...valid(), access: [{ effect: "Maybe", actions: ["s3:GetObject"], resources: ["*"] }] }],
     ["a field of another trust kind", { ...valid(), trust: { kind: "aws-service", service: "lambda.amazonaws.com", repository: "acme/app" } }],
-    ["an unknown field", { ...valid(), tags: { team: "x" } }],
+    ["an unknown field", { ...valid(), labels: { team: "x" } }],
     ["several bad fields at once", { ...valid(), owner: "", purpose: "short", credential: { kind: "ephemeral", maxSessionDuration: "1 hour" } }],
     ["a bad gate config", { ...valid(), config: { accessGracePeriodDays: -1, failOn: "severe" } }],
     // Pulumi's null means "not set": the same error as the field left out.

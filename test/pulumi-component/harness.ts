@@ -20,6 +20,8 @@ export interface RecordedResource {
   props: Record<string, unknown>;
   /** Input property -> URNs its value depends on. */
   propertyDependencies: Record<string, string[]>;
+  /** The `import` resource option (the id of an existing resource to adopt), when given. */
+  importId?: string;
 }
 
 export interface Recorder {
@@ -39,6 +41,7 @@ interface Req {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void } | undefined;
   getUrn(): string;
+  getImportid?(): string;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
@@ -95,6 +98,7 @@ export function installRecordingMocks(): Recorder {
           parent: req.getParent() || undefined,
           props: req.getObject()?.toJavaScript() ?? {},
           propertyDependencies,
+          ...(req.getImportid?.() ? { importId: req.getImportid?.() } : {}),
         });
       }
       cb(err, resp);

@@ -52,7 +52,7 @@ describe("GovernedIdentity validates its args at construction", () => {
       (a) => ({ ...a, recertifyBy: inDays(-1) }),
       [{ path: "recertifyBy", message: "expected a date in the future (today is 2026-06-01); fix: recertify the identity and set a new date", received: `"${inDays(-1)}"` }],
     ],
-    ["an unknown field", (a) => ({ ...a, tags: { team: "x" } }), [{ path: "(spec)", message: "unknown field(s) tags; fix: remove them or check their spelling" }]],
+    ["an unknown field", (a) => ({ ...a, labels: { team: "x" } }), [{ path: "(spec)", message: "unknown field(s) labels; fix: remove them or check their spelling" }]],
     [
       "a Pulumi Output in a spec field",
       (a) => ({ ...a, owner: pulumi.output("@acme/payments") }),
