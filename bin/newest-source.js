@@ -25,4 +25,22 @@ function newestSource(dir, recursive = true) {
   return newest;
 }
 
-module.exports = { newestSource };
+/**
+ * Whether a bin runs its build (`built`, a compiled entry point): it exists and is not older
+ * than the TypeScript sources under any of `sources`. An installed package ships no sources, so
+ * only a development checkout pays for the check (a few ms): there, dist/ is built by `npm ci`
+ * and goes stale on the next edit or `git pull`, and a stale build would silently run old code.
+ * NHI_GATE_FROM_SOURCE=1 always runs the sources. bin/nhi-gate.js and bin/terraform-provider-nhi.js.
+ */
+function useBuilt(built, sources) {
+  if (process.env.NHI_GATE_FROM_SOURCE === "1") return false;
+  let builtAt;
+  try {
+    builtAt = fs.statSync(built).mtimeMs;
+  } catch {
+    return false;
+  }
+  return sources.every((src) => !fs.existsSync(src) || newestSource(src) <= builtAt);
+}
+
+module.exports = { newestSource, useBuilt };

@@ -25,30 +25,13 @@ process.stdout.on("error", (e) => {
   fatal(e);
 });
 
-const { newestSource } = require("./newest-source");
-
-/**
- * Whether to run dist/: it exists, and it is not older than the sources beside it. An installed
- * package ships no src/, so only a development checkout pays for the check (a few ms): there,
- * dist/ is built by `npm ci` and goes stale on the next edit or `git pull`, and a stale build
- * would silently gate with old rules. NHI_GATE_FROM_SOURCE=1 always runs the sources.
- */
-function useBuilt(built, src) {
-  if (process.env.NHI_GATE_FROM_SOURCE === "1") return false;
-  let builtAt;
-  try {
-    builtAt = fs.statSync(built).mtimeMs;
-  } catch {
-    return false;
-  }
-  return !fs.existsSync(src) || newestSource(src) <= builtAt;
-}
+const { useBuilt } = require("./newest-source");
 
 try {
   const root = path.join(__dirname, "..");
   const built = path.join(root, "dist", "src", "cli", "main.js");
   let cli;
-  if (useBuilt(built, path.join(root, "src"))) cli = require(built);
+  if (useBuilt(built, [path.join(root, "src")])) cli = require(built);
   else {
     require(path.join(root, "scripts", "register-ts.js"));
     cli = require(path.join(root, "src", "cli", "main.ts"));

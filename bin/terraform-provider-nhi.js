@@ -15,18 +15,7 @@ function fatal(e) {
 process.on("uncaughtException", fatal);
 process.on("unhandledRejection", fatal);
 
-const { newestSource } = require("./newest-source");
-
-function useBuilt(built, sources) {
-  if (process.env.NHI_GATE_FROM_SOURCE === "1") return false;
-  let builtAt;
-  try {
-    builtAt = fs.statSync(built).mtimeMs;
-  } catch {
-    return false;
-  }
-  return sources.every((src) => !fs.existsSync(src) || newestSource(src) <= builtAt);
-}
+const { useBuilt } = require("./newest-source");
 
 try {
   const root = path.join(__dirname, "..");

@@ -1,3 +1,4 @@
+import { globMatch } from "../util/glob";
 import { PolicyDocument, PolicyStatement } from "./policy";
 
 /**
@@ -48,28 +49,8 @@ export class UnsupportedPolicyError extends Error {
 
 /** `*` matches any run of characters (none included), `?` exactly one; everything else itself. */
 export function wildcardMatch(pattern: string, text: string, ignoreCase = false): boolean {
-  if (ignoreCase) {
-    pattern = pattern.toLowerCase();
-    text = text.toLowerCase();
-  }
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < text.length) {
-    if (p < pattern.length && pattern[p] === "*") {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
-      p++;
-      t++;
-    } else if (star !== -1) {
-      p = star + 1;
-      t = ++mark;
-    } else return false;
-  }
-  while (p < pattern.length && pattern[p] === "*") p++;
-  return p === pattern.length;
+  // The same linear-time matcher as exemptions and config globs (src/util/glob.ts).
+  return ignoreCase ? globMatch(pattern.toLowerCase(), text.toLowerCase()) : globMatch(pattern, text);
 }
 
 /** The six parts of an ARN (the sixth keeps its colons), or undefined when it has fewer. */

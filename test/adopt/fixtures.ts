@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { planToInput } from "../../src/adapters/terraform-plan";
 import { IdentityResource } from "../../src/engine/model";
-import { FakeAccount } from "../aws/fake-iam-read";
+import { FakeAccount } from "../aws/fake-aws";
 import { BOUNDARY, NOW } from "../helpers";
 
 export const ACCOUNT = "123456789012";

@@ -3,7 +3,7 @@
  *
  * 1. Hand-written identities (test/adopt/scenario.ts, and the checkov runner plan of the corpus)
  *    are planned by the real Terraform; stateOfPlan gives the state their apply leaves, and the
- *    local IAM server (test/aws/fake-iam-read.ts) serves those identities as AWS would.
+ *    local IAM server (test/aws/fake-aws.ts) serves those identities as AWS would.
  * 2. `nhi-gate adopt` (the CLI) writes main.ts from that state; its TODO values are filled in; node
  *    runs it and it synthesizes cdk.tf.json with import blocks.
  * 3. `terraform plan` of that stack, the AWS provider's IAM and STS endpoints pointed at the local
@@ -29,7 +29,7 @@ import { Report } from "../../src/engine/report";
 import { deriveAdoptions } from "../../src/adopt";
 import { resolveConfig } from "../../src/spec/config";
 import { AWS_PROVIDER_VERSION, awsProviderHcl, describeWithTerraform } from "../terraform/real-terraform";
-import { FakeIamRead, startFakeIamRead } from "../aws/fake-iam-read";
+import { FakeIamRead, startFakeIamRead } from "../aws/fake-aws";
 import { clock, NOW } from "../helpers";
 import { accountOfState, fillPlaceholders, programDir, runNode, stateOfPlan } from "./fixtures";
 import { findingsByIdentity, GOVERNANCE_RULES, grantsFindings, nonGovernedDifferences, PLACEHOLDER_STATEMENT } from "./compare";

@@ -5,7 +5,7 @@ import { TERRAFORM, terraformDir, TerraformRun } from "../terraform/real-terrafo
 
 /**
  * `terraform init` + `plan -out` + `show -json`, run asynchronously: when the AWS provider talks
- * to a server in this same process (test/aws/fake-iam-read.ts), a synchronous spawn would block
+ * to a server in this same process (test/aws/fake-aws.ts), a synchronous spawn would block
  * the event loop that must answer it.
  */
 export async function terraformPlanAsync(files: Record<string, string>, options: { planArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<{ plan: any; planJson: string; planFile: string; tf: TerraformRun; log: string }> {

@@ -66,6 +66,8 @@ export interface FakeManagedPolicy {
   CreateDate: string;
   Document: string;
   AttachmentCount: number;
+  Description?: string;
+  Tags?: Record<string, string>;
 }
 export interface FakeAccount {
   id: string;
@@ -100,6 +102,8 @@ export interface FakeAwsOptions {
   ratePerSecond?: number;
   /** GenerateCredentialReport answers STARTED this many times before COMPLETE. */
   reportStartedTimes?: number;
+  /** The caller for any access key not in `callers` (the Terraform provider signs with fake keys). */
+  anyCaller?: { account: string; arn: string };
 }
 
 export interface RecordedCall {
@@ -414,8 +418,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         }
         return { status: 403, service, body: error(ns, "AccessDenied", "The access key is not in this account") };
       }
-      default:
-        return { status: 400, service, body: error(ns, "InvalidAction", `Could not find operation ${action} for version ${params.Version}`) };
+      default: {
+        // What the Terraform AWS provider reads when it imports an identity (GetRole, ListRolePolicies, ...).
+        const read = service === "iam" && account ? iamReadAction(account, params) : undefined;
+        return read ? { ...read, service } : { status: 400, service, body: error(ns, "InvalidAction", `Could not find operation ${action} for version ${params.Version}`) };
+      }
     }
   };
 
@@ -426,7 +433,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       const body = Buffer.concat(chunks).toString("utf8");
       const params = Object.fromEntries(new URLSearchParams(body));
       const keyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
-      const caller = options.callers[keyId] ?? sessions.get(keyId);
+      const caller = options.callers[keyId] ?? sessions.get(keyId) ?? options.anyCaller;
       const out = handle(params, caller);
       calls.push({ service: out.service, action: `${out.service}:${params.Action ?? "?"}`, account: caller?.account ?? "?", status: out.status, params });
       res.writeHead(out.status, { "content-type": "text/xml", "x-amzn-requestid": requestId() });
@@ -454,4 +461,141 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         server.close(() => resolve());
       }),
   };
+}
+
+// ---- the read actions the Terraform AWS provider makes on import and refresh (nhi-gate adopt's real-Terraform test) ----
+const tagsXml = tags;
+const noSuch = (what: string) => ({ status: 404, body: error(IAM_NS, "NoSuchEntity", what) });
+const policyArn = (account: string, p: { Path?: string; PolicyName: string }) => `arn:aws:iam::${account}:policy${p.Path ?? "/"}${p.PolicyName}`;
+
+/**
+ * The IAM read actions of one account (`GetRole`, `ListRolePolicies`, ...): the response, or
+ * undefined for an action this handler does not answer.
+ */
+export function iamReadAction(account: FakeAccount, params: Record<string, string>): { status: number; body: string } | undefined {
+  const action = params.Action ?? "";
+  const role = () => account.roles.find((r) => r.RoleName === params.RoleName);
+  const user = () => account.users.find((u) => u.UserName === params.UserName);
+  const noRole = () => noSuch(`The role with name ${params.RoleName} cannot be found.`);
+  const noUser = () => noSuch(`The user with name ${params.UserName} cannot be found.`);
+  const names = (items: FakePolicy[] | undefined) => list("PolicyNames", items, (p) => esc(p.PolicyName)).replace(/<member>/g, "<member>") + el("IsTruncated", false);
+  const attached = (items: { PolicyName: string; PolicyArn: string }[] | undefined) => list("AttachedPolicies", items, (p) => el("PolicyName", p.PolicyName) + el("PolicyArn", p.PolicyArn)) + el("IsTruncated", false);
+  switch (action) {
+    case "GetRole": {
+      const r = role();
+      if (!r) return noRole();
+      return {
+        status: 200,
+        body: ok(
+          IAM_NS,
+          action,
+          `<Role>${el("Path", r.Path ?? "/")}${el("RoleName", r.RoleName)}${el("RoleId", r.RoleId ?? id("AROA", r.RoleName))}${el("Arn", roleArn(account.id, r))}${el("CreateDate", r.CreateDate)}${el("AssumeRolePolicyDocument", rfc3986(r.AssumeRolePolicyDocument))}${el("Description", r.Description)}${el("MaxSessionDuration", r.MaxSessionDuration ?? 3600)}${boundary(r.PermissionsBoundaryArn)}${tagsXml(r.Tags)}<RoleLastUsed/></Role>`,
+        ),
+      };
+    }
+    case "ListRoleTags": {
+      const r = role();
+      if (!r) return noRole();
+      return { status: 200, body: ok(IAM_NS, action, (tagsXml(r.Tags) || "<Tags/>") + el("IsTruncated", false)) };
+    }
+    case "ListRolePolicies": {
+      const r = role();
+      return r ? { status: 200, body: ok(IAM_NS, action, names(r.RolePolicies)) } : noRole();
+    }
+    case "GetRolePolicy": {
+      const r = role();
+      if (!r) return noRole();
+      const p = r.RolePolicies?.find((x) => x.PolicyName === params.PolicyName);
+      if (!p) return noSuch(`The role policy with name ${params.PolicyName} cannot be found.`);
+      return { status: 200, body: ok(IAM_NS, action, el("RoleName", r.RoleName) + el("PolicyName", p.PolicyName) + el("PolicyDocument", rfc3986(p.PolicyDocument))) };
+    }
+    case "ListAttachedRolePolicies": {
+      const r = role();
+      return r ? { status: 200, body: ok(IAM_NS, action, attached(r.AttachedManagedPolicies)) } : noRole();
+    }
+    case "ListInstanceProfilesForRole": {
+      const r = role();
+      return r ? { status: 200, body: ok(IAM_NS, action, "<InstanceProfiles/>" + el("IsTruncated", false)) } : noRole();
+    }
+    case "GetUser": {
+      const u = user();
+      if (!u) return noUser();
+      return {
+        status: 200,
+        body: ok(IAM_NS, action, `<User>${el("Path", u.Path ?? "/")}${el("UserName", u.UserName)}${el("UserId", u.UserId ?? id("AIDA", u.UserName))}${el("Arn", userArn(account.id, u))}${el("CreateDate", u.CreateDate)}${boundary(u.PermissionsBoundaryArn)}${tagsXml(u.Tags)}</User>`),
+      };
+    }
+    case "ListUserTags": {
+      const u = user();
+      if (!u) return noUser();
+      return { status: 200, body: ok(IAM_NS, action, (tagsXml(u.Tags) || "<Tags/>") + el("IsTruncated", false)) };
+    }
+    case "ListUserPolicies": {
+      const u = user();
+      return u ? { status: 200, body: ok(IAM_NS, action, names(u.UserPolicies)) } : noUser();
+    }
+    case "GetUserPolicy": {
+      const u = user();
+      if (!u) return noUser();
+      const p = u.UserPolicies?.find((x) => x.PolicyName === params.PolicyName);
+      if (!p) return noSuch(`The user policy with name ${params.PolicyName} cannot be found.`);
+      return { status: 200, body: ok(IAM_NS, action, el("UserName", u.UserName) + el("PolicyName", p.PolicyName) + el("PolicyDocument", rfc3986(p.PolicyDocument))) };
+    }
+    case "ListAttachedUserPolicies": {
+      const u = user();
+      return u ? { status: 200, body: ok(IAM_NS, action, attached(u.AttachedManagedPolicies)) } : noUser();
+    }
+    case "ListGroupsForUser": {
+      const u = user();
+      return u ? { status: 200, body: ok(IAM_NS, action, "<Groups/>" + el("IsTruncated", false)) } : noUser();
+    }
+    case "ListAccessKeys": {
+      const u = params.UserName ? user() : undefined;
+      if (params.UserName && !u) return noUser();
+      const owners = u ? [u] : account.users;
+      const keys = owners.flatMap((o) => (o.Keys ?? []).map((k) => ({ o, k })));
+      return { status: 200, body: ok(IAM_NS, action, (u ? el("UserName", u.UserName) : "") + list("AccessKeyMetadata", keys, ({ o, k }) => el("UserName", o.UserName) + el("AccessKeyId", k.AccessKeyId) + el("Status", k.Status) + el("CreateDate", k.CreateDate)) + el("IsTruncated", false)) };
+    }
+    case "GetAccessKeyLastUsed": {
+      const hit = account.users.flatMap((o) => (o.Keys ?? []).map((k) => ({ o, k }))).find((x) => x.k.AccessKeyId === params.AccessKeyId);
+      if (!hit) return { status: 403, body: error(IAM_NS, "AccessDenied", "The access key is not in this account") };
+      return { status: 200, body: ok(IAM_NS, action, `<AccessKeyLastUsed>${el("Region", "N/A")}${el("ServiceName", "N/A")}</AccessKeyLastUsed>${el("UserName", hit.o.UserName)}`) };
+    }
+    case "GetPolicy": {
+      const p = (account.policies ?? []).find((x) => policyArn(account.id, x) === params.PolicyArn);
+      if (!p) return noSuch(`Policy ${params.PolicyArn} does not exist or is not attachable.`);
+      return {
+        status: 200,
+        body: ok(
+          IAM_NS,
+          action,
+          `<Policy>${el("PolicyName", p.PolicyName)}${el("PolicyId", id("ANPA", p.PolicyName))}${el("Arn", policyArn(account.id, p))}${el("Path", p.Path ?? "/")}${el("DefaultVersionId", "v1")}${el("AttachmentCount", p.AttachmentCount)}${el("PermissionsBoundaryUsageCount", 0)}${el("IsAttachable", true)}${el("Description", p.Description)}${el("CreateDate", p.CreateDate)}${el("UpdateDate", p.CreateDate)}${tagsXml(p.Tags)}</Policy>`,
+        ),
+      };
+    }
+    case "GetPolicyVersion": {
+      const p = (account.policies ?? []).find((x) => policyArn(account.id, x) === params.PolicyArn);
+      if (!p || params.VersionId !== "v1") return noSuch(`Policy ${params.PolicyArn} version ${params.VersionId} does not exist.`);
+      return { status: 200, body: ok(IAM_NS, action, `<PolicyVersion>${el("Document", rfc3986(p.Document))}${el("VersionId", "v1")}${el("IsDefaultVersion", true)}${el("CreateDate", p.CreateDate)}</PolicyVersion>`) };
+    }
+    case "ListPolicyTags": {
+      const p = (account.policies ?? []).find((x) => policyArn(account.id, x) === params.PolicyArn);
+      if (!p) return noSuch(`Policy ${params.PolicyArn} does not exist.`);
+      return { status: 200, body: ok(IAM_NS, action, (tagsXml(p.Tags) || "<Tags/>") + el("IsTruncated", false)) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface FakeIamRead {
+  url: string;
+  calls: RecordedCall[];
+  close(): Promise<void>;
+}
+
+/** The server for one account, for the Terraform provider: any caller is that account (it signs with fake keys). */
+export async function startFakeIamRead(account: FakeAccount): Promise<FakeIamRead> {
+  const fake = await startFakeAws({ accounts: [account], callers: {}, anyCaller: { account: account.id, arn: `arn:aws:iam::${account.id}:user/terraform` } });
+  return { url: fake.url, calls: fake.calls, close: () => fake.close() };
 }

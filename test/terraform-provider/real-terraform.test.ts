@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cliConfig, describeWithTerraform, TerraformRun, terraformDir } from "../terraform/real-terraform";
+import { awsProviderBlock, cliConfig, describeWithTerraform, TerraformRun, terraformDir } from "../terraform/real-terraform";
 import { executableName, PROVIDER_ADDRESS, zipName } from "../../src/cli/terraform-provider-layout";
 import { VERSION } from "../../src/version";
 import { NOW, inDays } from "../helpers";
@@ -19,15 +19,8 @@ const NHI_GATE = path.join(ROOT, "bin", "nhi-gate.js");
 const NOW_TEXT = NOW.toISOString().replace(".000Z", "Z");
 const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
 
-const FAKE_AWS = `provider "aws" {
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
-`;
+/** Fake AWS credentials, as an override of the example's provider block (which sets the region). */
+const FAKE_AWS = awsProviderBlock(undefined);
 
 function copyDir(from: string, to: string): void {
   fs.mkdirSync(to, { recursive: true });
@@ -171,7 +164,7 @@ output "data_source_seal" {
     nhi = { source = "${PROVIDER_ADDRESS}" }
   }
 }
-${FAKE_AWS.replace('provider "aws" {', 'provider "aws" {\n  region                      = "eu-west-1"')}
+${awsProviderBlock("eu-west-1")}
 module "bad" {
   source           = "../governed-identity-aws"
   name             = "bad identity"

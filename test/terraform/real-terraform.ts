@@ -46,9 +46,17 @@ export function awsProviderHcl(region = "eu-west-1"): string {
     aws = { source = "hashicorp/aws", version = "${AWS_PROVIDER_VERSION}" }
   }
 }
-provider "aws" {
-  region                      = "${region}"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+${awsProviderBlock(region)}`;
+}
+
+/**
+ * The `provider "aws"` block alone: fake credentials, no calls to AWS before the plan. Without a
+ * region (an override file for a configuration that sets its own), none is written.
+ */
+export function awsProviderBlock(region: string | undefined = "eu-west-1"): string {
+  return `provider "aws" {
+${region ? `  region                      = "${region}"
+` : ""}  access_key                  = "AKIAIOSFODNN7EXAMPLE"
   secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
   skip_credentials_validation = true
   skip_requesting_account_id  = true
