@@ -311,6 +311,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
       sensitivePaths: sensitivePathsOf(entry, [...truePaths(c.before_sensitive, where), ...truePaths(c.after_sensitive, where)]),
       origin: { source: "terraform-plan", file: name },
     };
+    if (importing) r.imported = true;
     const segments = moduleAddress ? moduleSegments(moduleAddress) : [];
     if (moduleAddress) {
       const chain: { address: string; source?: string }[] = [];

@@ -5,7 +5,7 @@ import { Clock, parseDate } from "./clock";
 import { EvaluationInput, IdentityResource } from "./model";
 import { ResourceGraph } from "./graph";
 
-export type LedgerEventKind = "issued" | "rotated" | "scope-widened" | "scope-narrowed" | "recertified" | "offboarded";
+export type LedgerEventKind = "issued" | "adopted" | "rotated" | "scope-widened" | "scope-narrowed" | "recertified" | "offboarded";
 
 /** One line of the lifecycle ledger (JSON Lines): an identity change seen in a plan. */
 export interface LedgerEvent {
@@ -35,8 +35,8 @@ export function ciContext(env: NodeJS.ProcessEnv): Pick<LedgerEvent, "commit" | 
 
 
 /**
- * Events for every identity change in a plan: issued, rotated, scope widened or narrowed,
- * recertified, offboarded. Deterministic given the clock and environment.
+ * Events for every identity change in a plan: issued, adopted (imported), rotated, scope widened
+ * or narrowed, recertified, offboarded. Deterministic given the clock and environment.
  */
 export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; source?: string; env?: NodeJS.ProcessEnv; expand?: ActionExpander }): LedgerEvent[] {
   const time = options.clock.now().toISOString();
@@ -51,7 +51,9 @@ export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; so
     const before = r.before ?? undefined;
     switch (r.action) {
       case "create":
-        push(r, "issued", `${r.entry.description} created`);
+        // An import brings an identity that exists already under this configuration (nhi-gate adopt): nothing is issued.
+        if (r.imported) push(r, "adopted", `existing ${r.entry.description} imported into this configuration`);
+        else push(r, "issued", `${r.entry.description} created`);
         break;
       case "replace":
         push(r, r.entry.kind === "credential" ? "rotated" : "issued", r.entry.kind === "credential" ? `${r.entry.description} replaced (new secret material)` : `${r.entry.description} replaced`);
@@ -60,6 +62,7 @@ export function ledgerEvents(input: EvaluationInput, options: { clock: Clock; so
         push(r, "offboarded", `${r.entry.description} deleted`);
         break;
       case "update": {
+        if (r.imported) push(r, "adopted", `existing ${r.entry.description} imported into this configuration, and updated`);
         const oldDate = before && typeof before.tags === "object" && before.tags ? (before.tags as Record<string, string>)[TAG.recertifyBy] : undefined;
         const newDate = typeof r.props.tags === "object" && r.props.tags ? (r.props.tags as Record<string, string>)[TAG.recertifyBy] : undefined;
         const o = oldDate ? parseDate(oldDate) : undefined;

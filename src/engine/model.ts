@@ -73,6 +73,8 @@ export interface IdentityResource {
   sensitivePaths: string[];
   /** For each attribute, the addresses its configuration expression references (Terraform, CDKTF). */
   propRefs?: Record<string, string[]>;
+  /** The plan imports it (`change.importing`): an identity that exists already, brought under this configuration. */
+  imported?: boolean;
   /**
    * What outside the identity model reads this resource's secret attributes, from the
    * configuration (Terraform plans, CDKTF): resources of any type, data sources, module inputs

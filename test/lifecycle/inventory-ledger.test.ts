@@ -130,3 +130,26 @@ describe("inventory of untaggable credentials", () => {
     expect(inventory.withoutOwner.map((i) => i.address)).toEqual([]);
   });
 });
+
+describe("the ledger on an import plan (nhi-gate adopt)", () => {
+  // Required lazily so the file's other tests keep their imports as they were.
+  const { planToInput } = require("../../src/adapters/terraform-plan") as typeof import("../../src/adapters/terraform-plan");
+  const { change, plan } = require("../fixtures/plans/builder") as typeof import("../fixtures/plans/builder");
+
+  it("records an imported identity as adopted, not issued: it existed before the plan", () => {
+    const role = { name: "legacy", path: "/", assume_role_policy: doc(["sts:AssumeRole"], "*"), tags: { team: "x" } };
+    const input = planToInput(
+      plan([
+        change({ address: "aws_iam_role.kept", type: "aws_iam_role", actions: ["no-op"], before: role, after: role, importing: { id: "legacy" } }),
+        change({ address: "aws_iam_role.tagged", type: "aws_iam_role", actions: ["update"], before: role, after: { ...role, name: "tagged", tags: { team: "y" } }, importing: { id: "tagged" } }),
+        change({ address: "aws_iam_role.new", type: "aws_iam_role", after: { ...role, name: "new" } }),
+      ]),
+      "plan.json",
+    );
+    expect(ledgerEvents(input, { clock }).map((e) => `${e.event} ${e.address}: ${e.detail}`)).toEqual([
+      "adopted aws_iam_role.kept: existing IAM role imported into this configuration",
+      "issued aws_iam_role.new: IAM role created",
+      "adopted aws_iam_role.tagged: existing IAM role imported into this configuration, and updated",
+    ]);
+  });
+});
