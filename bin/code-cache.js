@@ -6,8 +6,9 @@
  * - Node >= 22.1: Node's own compile cache (module.enableCompileCache) in the directory below.
  * - Node 20: V8 cached data, made after the first run (so it holds the functions that run used)
  *   and read on the next ones. A cache is used only for the file it was made from: its name
- *   carries the file's length and CRC-32 (V8 itself checks only the length, and rejects data of
- *   another V8 version or other flags: `cachedDataRejected`, then it is made again). It is
+ *   carries the file's length and CRC-32. V8 itself checks only the length (it runs the old
+ *   code of another file of the same length from its cache) and rejects data of another V8
+ *   version or other flags (`cachedDataRejected`: then the cache is made again). It is
  *   written to a temporary file and renamed (readers never see half a file), and any failure to
  *   read or write it (a read-only or missing directory, a full disk) leaves the run as it is:
  *   without a cache, never an error, never a different result.
@@ -60,13 +61,16 @@ function safeOwnDir(dir, uid) {
   }
 }
 
-/** CRC-32 of the bytes (zlib.crc32 from Node 20.15; a table-driven one before). */
+/** CRC-32 of the bytes (zlib.crc32 from Node 20.15; crc32Js before). */
 function crc32(buf) {
   const zlib = require("node:zlib");
-  if (typeof zlib.crc32 === "function") return zlib.crc32(buf) >>> 0;
-  let table = crc32.table;
+  return typeof zlib.crc32 === "function" ? zlib.crc32(buf) >>> 0 : crc32Js(buf);
+}
+
+let table;
+function crc32Js(buf) {
   if (!table) {
-    table = crc32.table = new Int32Array(256);
+    table = new Int32Array(256);
     for (let n = 0; n < 256; n++) {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -160,4 +164,4 @@ function writeCache(script, dir, cachePath) {
   }
 }
 
-module.exports = { cacheDir, cacheFile, crc32, requireCached, safeOwnDir };
+module.exports = { cacheDir, cacheFile, crc32, crc32Js, requireCached, safeOwnDir };

@@ -23,7 +23,7 @@ const root = path.resolve(__dirname, "..");
 /** The packages inlined in the bundle: what `plan`, `state`, `synth`, config and exemption files (YAML too) run on. */
 const BUNDLED = ["commander", "zod", "yaml", "safe-regex2", "ret", "tinyduration"];
 
-/** Build the bundle into outdir; returns { file, bytes, inputs } (inputs: esbuild's metafile inputs). */
+/** Build the bundle into outdir; returns { file, bytes, inputs } (inputs: the files, relative to the checkout, whose code is in it). */
 async function buildCli(outdir = path.join(root, "dist", "bin"), { minify = true } = {}) {
   const esbuild = require("esbuild");
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
@@ -48,7 +48,11 @@ async function buildCli(outdir = path.join(root, "dist", "bin"), { minify = true
     logLevel: "warning",
     banner: { js: `/* nhi-gate ${pkg.version}: bundled by scripts/build-cli.js from src/cli/main.ts; sources in the package's repository, licences in THIRD-PARTY-LICENSES.txt */` },
   });
-  const inputs = Object.keys(result.metafile.inputs);
+  // What is in the bundle: the inputs esbuild kept code of (it reads more, and drops what nothing uses).
+  const output = Object.values(result.metafile.outputs)[0];
+  const inputs = Object.entries(output.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([name]) => name);
   const text = fs.readFileSync(file, "utf8");
   // bin/code-cache.js compiles the bundle as a script: an import() left in it would need the ES module loader.
   if (/\bimport\(/.test(text)) throw new Error(`${file}: the bundle contains import(): make that import a require() or bundle its target`);
