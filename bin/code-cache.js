@@ -15,9 +15,10 @@
  *
  * Where the cache lives (cacheDir): NHI_GATE_CODE_CACHE=<dir> names it, NHI_GATE_CODE_CACHE=off
  * turns it off; otherwise node_modules/.cache/nhi-governance of the project the package is
- * installed in (or of the checkout), and when there is none, a directory of the user's own in
- * os.tmpdir() (nhi-governance-<uid>, mode 0700, used only when it is the user's and not writable
- * by others).
+ * installed in (or of the checkout: whoever can write there can change the package's code as
+ * well), and when there is none, a directory of the user's own in os.tmpdir()
+ * (nhi-governance-<uid>, mode 0700). A named or temporary directory is used only when it is the
+ * user's and not writable by others: cached code runs as the user.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -30,24 +31,31 @@ const SUFFIX = ".v8cache";
 function cacheDir(root, env = process.env) {
   const named = env.NHI_GATE_CODE_CACHE;
   if (named === "off" || named === "0" || named === "false") return undefined;
-  if (named) return path.resolve(named);
+  // A directory named here is trusted as the tmp one is: only when it is the user's and others cannot write to it.
+  if (named) return safeOwnDir(path.resolve(named), uid(), true) ? path.resolve(named) : undefined;
   const parent = path.dirname(root);
   if (path.basename(parent) === "node_modules") return path.join(parent, ".cache", "nhi-governance");
   if (fs.existsSync(path.join(root, "node_modules"))) return path.join(root, "node_modules", ".cache", "nhi-governance");
   return userTmpDir();
 }
 
+const uid = () => (typeof process.getuid === "function" ? process.getuid() : undefined);
+
 /** os.tmpdir()/nhi-governance-<uid>: created 0700; used only when it is this user's directory and nobody else may write to it. */
 function userTmpDir() {
   const os = require("node:os");
-  const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
-  const dir = path.join(os.tmpdir(), `nhi-governance-${uid ?? os.userInfo().username}`);
-  return safeOwnDir(dir, uid) ? dir : undefined;
+  const dir = path.join(os.tmpdir(), `nhi-governance-${uid() ?? os.userInfo().username}`);
+  return safeOwnDir(dir, uid()) ? dir : undefined;
 }
 
-function safeOwnDir(dir, uid) {
+/**
+ * Whether `dir` may hold the cache: made (0700) when missing, then it must be a directory (not a
+ * link), owned by `uid`, and not writable by group or others (who could plant code in it).
+ * Without uids (Windows) only the first holds.
+ */
+function safeOwnDir(dir, uid, parents = false) {
   try {
-    fs.mkdirSync(dir, { mode: 0o700 });
+    fs.mkdirSync(dir, { mode: 0o700, recursive: parents });
   } catch {
     // exists (checked below) or cannot be made
   }

@@ -15,7 +15,7 @@ const codeCache = require(path.join(root, "bin", "code-cache.js")) as {
   cacheFile(dir: string, buf: Buffer): string;
   crc32(buf: Buffer): number;
   crc32Js(buf: Buffer): number;
-  safeOwnDir(dir: string, uid: number | undefined): boolean;
+  safeOwnDir(dir: string, uid: number | undefined, parents?: boolean): boolean;
 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-code-cache-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -98,7 +98,13 @@ describe("the code cache", () => {
     fs.mkdirSync(installed, { recursive: true });
     expect(codeCache.cacheDir(installed, {})).toBe(path.join(project, "node_modules", ".cache", "nhi-governance"));
     expect(codeCache.cacheDir(root, {})).toBe(path.join(root, "node_modules", ".cache", "nhi-governance"));
-    expect(codeCache.cacheDir(installed, { NHI_GATE_CODE_CACHE: "rel/dir" })).toBe(path.resolve("rel/dir"));
+    const named = path.join(tmp, "named", "cache");
+    expect(codeCache.cacheDir(installed, { NHI_GATE_CODE_CACHE: named })).toBe(named);
+    expect(fs.statSync(named).isDirectory()).toBe(true);
+    if (process.getuid) {
+      fs.chmodSync(named, 0o777); // a directory others can write to is not used: the cached code would run as this user
+      expect(codeCache.cacheDir(installed, { NHI_GATE_CODE_CACHE: named })).toBeUndefined();
+    }
     for (const off of ["off", "0", "false"]) expect(codeCache.cacheDir(installed, { NHI_GATE_CODE_CACHE: off })).toBeUndefined();
   });
 
