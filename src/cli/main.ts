@@ -15,11 +15,11 @@ import { registerBaseline } from "./baseline";
  * register function, and each command's implementation is loaded in its action. So
  * `nhi-gate --version` and `--help` load only commander, and `nhi-gate plan` loads the gate and
  * nothing of adopt, baseline, discover, guardrail, inventory or the Terraform provider layout
- * (test/cli/bin.test.ts counts what each loads; `npm run bench` times the cold start).
+ * (test/cli/main.test.ts and bundle.test.ts check what each loads; `npm run bench` times the cold start).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const gate = () => require("./run") as typeof import("./run");
-const inventory = () => require("./inventory-run") as typeof import("./inventory-run");
+const loadGate = () => require("./run") as typeof import("./run");
+const loadInventory = () => require("./inventory-run") as typeof import("./inventory-run");
 /** InputError (bad input, exit 2) without loading the input readers for errors that came from elsewhere. */
 const isInputError = (e: unknown): e is Error => e instanceof Error && e.name === "InputError" && e instanceof (require("../adapters/input") as typeof import("../adapters/input")).InputError;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -85,10 +85,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const cmd = program(
       io,
       (kind, target, opts) => {
-        pending = gate().runGate(kind, target, opts, io);
+        pending = loadGate().runGate(kind, target, opts, io);
       },
       (targets, opts) => {
-        pending = inventory().runInventory(targets, opts, io);
+        pending = loadInventory().runInventory(targets, opts, io);
       },
     );
     registerGuardrail(cmd, io, (p) => (pending = p));
