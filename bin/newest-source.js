@@ -33,14 +33,27 @@ function newestSource(dir, recursive = true) {
  * NHI_GATE_FROM_SOURCE=1 always runs the sources. bin/nhi-gate.js and bin/terraform-provider-nhi.js.
  */
 function useBuilt(built, sources) {
-  if (process.env.NHI_GATE_FROM_SOURCE === "1") return false;
-  let builtAt;
-  try {
-    builtAt = fs.statSync(built).mtimeMs;
-  } catch {
-    return false;
-  }
-  return sources.every((src) => !fs.existsSync(src) || newestSource(src) <= builtAt);
+  return firstBuilt([built], sources) === built;
 }
 
-module.exports = { newestSource, useBuilt };
+/**
+ * The first of `builds` (compiled entry points, in order of preference) that useBuilt would run,
+ * or undefined: the sources are walked once, whatever the number of builds.
+ */
+function firstBuilt(builds, sources) {
+  if (process.env.NHI_GATE_FROM_SOURCE === "1") return undefined;
+  let newest;
+  for (const built of builds) {
+    let builtAt;
+    try {
+      builtAt = fs.statSync(built).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (newest === undefined) newest = Math.max(0, ...sources.filter((src) => fs.existsSync(src)).map((src) => newestSource(src)));
+    if (newest <= builtAt) return built;
+  }
+  return undefined;
+}
+
+module.exports = { newestSource, useBuilt, firstBuilt };

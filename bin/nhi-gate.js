@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 "use strict";
-// nhi-gate: the built CLI (dist/, from `npm run build` / prepare), or the TypeScript sources
-// when dist/ is missing or older than them (development checkout). Any error becomes exit 2
-// with one line.
-const fs = require("node:fs");
+// nhi-gate: the bundled CLI (dist/bin/nhi-gate.js, from `npm run build` / prepare, run through a
+// V8 code cache: bin/code-cache.js), else the compiled modules (dist/src), or the TypeScript
+// sources when dist/ is missing or older than them (development checkout). Any error becomes
+// exit 2 with one line.
 const path = require("node:path");
 
 function fatal(e) {
@@ -25,13 +25,17 @@ process.stdout.on("error", (e) => {
   fatal(e);
 });
 
-const { useBuilt } = require("./newest-source");
+const { firstBuilt } = require("./newest-source");
 
 try {
   const root = path.join(__dirname, "..");
-  const built = path.join(root, "dist", "src", "cli", "main.js");
+  const bundle = path.join(root, "dist", "bin", "nhi-gate.js");
+  const built = firstBuilt([bundle, path.join(root, "dist", "src", "cli", "main.js")], [path.join(root, "src")]);
   let cli;
-  if (useBuilt(built, [path.join(root, "src")])) cli = require(built);
+  if (built === bundle) {
+    const { cacheDir, requireCached } = require("./code-cache");
+    cli = requireCached(bundle, cacheDir(root));
+  } else if (built) cli = require(built);
   else {
     require(path.join(root, "scripts", "register-ts.js"));
     cli = require(path.join(root, "src", "cli", "main.ts"));

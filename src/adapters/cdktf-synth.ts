@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { catalogByTerraformType, TERRAFORM_MODULE_CALL } from "../catalog";
 import { EvaluationInput, IdentityResource } from "../engine/model";
 import { checkDepth, isResourceRef, sensitivePathsOf } from "./common";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { catalogByTerraformType } from "../catalog";
 import { EvaluationInput, IdentityResource, InputGap } from "../engine/model";
 import { VERSION } from "../version";

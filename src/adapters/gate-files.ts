@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { GateConfig, GateConfigSchema } from "../spec/config";
 import { Exemption, ExemptionSchema } from "../spec/exemptions";
 import { readData, ReadOptions, validate } from "./input";

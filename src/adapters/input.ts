@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import * as fs from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { ChunkSource, DROP, parseJsonChunks, Prune } from "./json-stream";
 
 /**

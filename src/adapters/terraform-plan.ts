@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { catalogByTerraformType } from "../catalog";
 import { ChangeAction, EvaluationInput, IdentityResource } from "../engine/model";
 import { checkDepth, isResourceRef, sensitivePathsOf, truePaths } from "./common";

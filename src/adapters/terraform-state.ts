@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { catalogByTerraformType } from "../catalog";
 import { EvaluationInput, IdentityResource } from "../engine/model";
 import { checkDepth, sensitivePathsOf, truePaths } from "./common";

@@ -2,6 +2,7 @@ import { Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from
 import { VERSION } from "../version";
 import { Adoption, AdoptedIdentity } from "./derive";
 import { blockComment, callStatement, Comments, importLine, printCall, raw, stringLiteral } from "./print-ts";
+import { AdoptFormat, OUTPUT_FILE } from "./formats";
 
 /** `const <name> = <call>;` as prettier breaks it. */
 const constCall = (name: string, callee: string, args: (string | { callee: string; args: string[] })[]) => {
@@ -16,10 +17,9 @@ const constCall = (name: string, callee: string, args: (string | { callee: strin
  * which the old Terraform configuration forgets what the governed one takes over.
  */
 
-export const ADOPT_FORMATS = ["cdktf", "cdktn", "pulumi", "spec"] as const;
-export type AdoptFormat = (typeof ADOPT_FORMATS)[number];
-
-export const OUTPUT_FILE: Record<AdoptFormat, string> = { cdktf: "main.ts", cdktn: "main.ts", pulumi: "index.ts", spec: "identities.yaml" };
+// The formats and their file names live in ./formats, which loads nothing (the CLI's help lists them).
+export { ADOPT_FORMATS, OUTPUT_FILE } from "./formats";
+export type { AdoptFormat } from "./formats";
 
 export interface EmitOptions {
   /** The input file(s), as named on the command line. */

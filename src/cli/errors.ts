@@ -7,3 +7,6 @@ export class UsageError extends Error {
 }
 
 export const EXIT = { pass: 0, findings: 1, error: 2 } as const;
+
+/** Secrets seen so far: the top-level handler scrubs them from any error message. */
+export const seenSecrets: string[] = [];

@@ -1,14 +1,28 @@
 import { Command, CommanderError, Option } from "commander";
-import { InputError } from "../adapters/input";
 import { redactString } from "../report/redact";
 import { VERSION } from "../version";
-import { EXIT, UsageError } from "./errors";
+import { EXIT, seenSecrets, UsageError } from "./errors";
+import type { GateOptions, Io } from "./run";
+import type { InventoryOptions } from "./inventory-run";
 import { registerGuardrail } from "./guardrail";
-import { GateOptions, InventoryOptions, Io, runGate, runInventory, seenSecrets } from "./run";
 import { registerTerraformProvider } from "./terraform-provider";
 import { registerDiscover } from "./discover";
 import { registerAdopt } from "./adopt";
 import { registerBaseline } from "./baseline";
+
+/*
+ * The program: every command's definition (its options and help) is registered here or by its
+ * register function, and each command's implementation is loaded in its action. So
+ * `nhi-gate --version` and `--help` load only commander, and `nhi-gate plan` loads the gate and
+ * nothing of adopt, baseline, discover, guardrail, inventory or the Terraform provider layout
+ * (test/cli/main.test.ts and bundle.test.ts check what each loads; `npm run bench` times the cold start).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadGate = () => require("./run") as typeof import("./run");
+const loadInventory = () => require("./inventory-run") as typeof import("./inventory-run");
+/** InputError (bad input, exit 2) without loading the input readers for errors that came from elsewhere. */
+const isInputError = (e: unknown): e is Error => e instanceof Error && e.name === "InputError" && e instanceof (require("../adapters/input") as typeof import("../adapters/input")).InputError;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -71,10 +85,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     const cmd = program(
       io,
       (kind, target, opts) => {
-        pending = runGate(kind, target, opts, io);
+        pending = loadGate().runGate(kind, target, opts, io);
       },
       (targets, opts) => {
-        pending = runInventory(targets, opts, io);
+        pending = loadInventory().runInventory(targets, opts, io);
       },
     );
     registerGuardrail(cmd, io, (p) => (pending = p));
@@ -99,7 +113,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     }
     return await pending;
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError) {
+    if (e instanceof UsageError || isInputError(e)) {
       io.stderr.write(`nhi-gate: ${oneLine(e.message)}\n`);
     } else {
       const err = e instanceof Error ? e : new Error(String(e));

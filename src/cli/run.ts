@@ -1,29 +1,27 @@
-import { z } from "zod";
 import { InputError, readJson, ReadOptions } from "../adapters/input";
 import { terraformPrune } from "../adapters/prune";
 import { loadConfig, loadExemptions } from "../adapters/gate-files";
 import { planToInput } from "../adapters/terraform-plan";
 import { isRawState, stateToInput } from "../adapters/terraform-state";
-import { readSynth } from "../adapters/cdktf-synth";
 import { Clock, fixedClock, parseDate, systemClock } from "../engine/clock";
 import { evaluate, ruleApplies } from "../engine/evaluate";
 import { expandResources } from "../engine/expand";
 import { EvaluationInput } from "../engine/model";
 import { Report } from "../engine/report";
 import { RULES } from "../rules/registry";
-import { GateConfig, GateConfigSchema, SEVERITIES, Severity } from "../spec/config";
-import { Exemption, ExemptionSchema } from "../spec/exemptions";
+import { SEVERITIES, Severity } from "../spec/config";
 import { formatter } from "../report";
 import { redactReport, redactString, secretValues } from "../report/redact";
-import { ledgerEvents } from "../engine/ledger";
-import { buildInventory } from "../engine/inventory";
-import { fromStackExport } from "../adapters/pulumi-export";
-import { isDiscoverySnapshot, readDiscoverySnapshot } from "../adapters/discovery-snapshot";
-import { formatInventory, INVENTORY_FORMATS, InventoryFormat } from "../report/inventory";
 import { summaryLine } from "../report/context";
-import { EXIT, UsageError } from "./errors";
+import { EXIT, seenSecrets, UsageError } from "./errors";
 import { appendOutput, planOutputs, writeOutput } from "./outputs";
 import { Progress } from "./progress";
+
+/*
+ * The gate's run (plan, state, synth; discover judges through it too). src/cli/main.ts loads this
+ * module when one of those commands runs; what only some runs need (the synth reader, the
+ * ledger) is loaded where it is used, so `nhi-gate plan` loads no more than it runs.
+ */
 
 export type InputKind = "plan" | "state" | "synth";
 
@@ -46,8 +44,7 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-/** Secrets seen so far: the top-level handler scrubs them from any error message. */
-export const seenSecrets: string[] = [];
+export { seenSecrets };
 
 export function parseSize(v: string, what = "--max-input-size"): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgKMG]i?[bB]?|[bB])?$/.exec(v.trim());
@@ -74,7 +71,8 @@ export function readOptionsFor(maxInputSize: string | undefined, env: Record<str
 }
 
 export function readInput(kind: InputKind, target: string, readOptions: ReadOptions): EvaluationInput {
-  if (kind === "synth") return readSynth(target, readOptions);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (kind === "synth") return (require("../adapters/cdktf-synth") as typeof import("../adapters/cdktf-synth")).readSynth(target, readOptions);
   // Terraform plans and states: on the streaming path, what the adapters never read is left out.
   const { value, input } = readJson(target, { ...readOptions, prune: terraformPrune });
   return kind === "plan" ? planToInput(value, input.name) : stateToInput(value, input.name);
@@ -129,6 +127,8 @@ export async function runGate(kind: InputKind | "discover", target: string, opts
     }
     if (opts.ledger) {
       if (kind !== "plan") throw new UsageError("--ledger records the changes of a plan; use it with nhi-gate plan");
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { ledgerEvents } = require("../engine/ledger") as typeof import("../engine/ledger");
       const events = ledgerEvents(input, { clock, source: target, env: io.env as NodeJS.ProcessEnv });
       appendOutput(opts.ledger, events.map((e) => redactString(JSON.stringify(e), secrets) + "\n").join(""));
     }
@@ -142,14 +142,6 @@ export async function runGate(kind: InputKind | "discover", target: string, opts
 
 export { InputError };
 
-export interface InventoryOptions {
-  format: string;
-  output?: string;
-  config?: string;
-  now?: string;
-  maxInputSize?: string;
-}
-
 /** Which kind of JSON an inventory input is: a plan, a state, or a Pulumi stack export. */
 export function detectKind(value: unknown, name: string): "plan" | "state" | "pulumi-export" {
   if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -159,33 +151,4 @@ export function detectKind(value: unknown, name: string): "plan" | "state" | "pu
     if ("values" in v || ("format_version" in v && "terraform_version" in v) || isRawState(v)) return "state";
   }
   throw new InputError(`${name}: not a Terraform plan or state (terraform show -json) nor a Pulumi stack export (pulumi stack export) nor a discovery snapshot (nhi-gate discover aws --save)`);
-}
-
-/** `nhi-gate inventory <files...>`: every identity with its lifecycle record, and the overdue lists. */
-export async function runInventory(targets: string[], opts: InventoryOptions, io: Io): Promise<number> {
-  const format = opts.format.toLowerCase();
-  if (!(INVENTORY_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format "${format.slice(0, 40)}"; expected one of ${INVENTORY_FORMATS.join(", ")}`);
-  const clock = clockFor(opts.now);
-  const readOptions = readOptionsFor(opts.maxInputSize, io.env);
-  const config = loadConfig(opts.config, readOptions);
-  const inputs: EvaluationInput[] = targets.map((target) => {
-    // terraformPrune leaves Pulumi stack exports (top-level `deployment`) untouched.
-    const { value, input } = readJson(target, { ...readOptions, prune: terraformPrune });
-    if (isDiscoverySnapshot(value)) return readDiscoverySnapshot(value, input.name);
-    const kind = detectKind(value, input.name);
-    if (kind === "pulumi-export") {
-      try {
-        return fromStackExport(value, { file: input.name, approvedTypes: config.approvedConstructs.map((a) => a.type) });
-      } catch (e) {
-        throw new InputError((e as Error).message);
-      }
-    }
-    return kind === "plan" ? planToInput(value, input.name) : stateToInput(value, input.name);
-  });
-  const secrets = secretValues(inputs.flatMap((i) => i.resources));
-  seenSecrets.push(...secrets);
-  const text = redactString(formatInventory(buildInventory(inputs, { config, clock }), format as InventoryFormat), secrets);
-  if (opts.output) writeOutput(opts.output, text);
-  else io.stdout.write(text);
-  return EXIT.pass;
 }

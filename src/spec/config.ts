@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import safeRegex from "safe-regex2";
 import { isDuration } from "./duration";
 import { GuardrailConfigSchema } from "./guardrail";

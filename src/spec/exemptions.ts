@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseDate } from "../engine/clock";
 import { DEFAULT_OWNER_EXPECTATION, ownerProblem } from "./owner";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The `guardrail` block of the gate config: who may issue and change identities in AWS itself

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_CONFIG, GateConfig } from "./config";
 import { durationSeconds, isDuration } from "./duration";
 import { Clock, daysBetween, parseDate, systemClock } from "../engine/clock";

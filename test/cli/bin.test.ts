@@ -99,6 +99,7 @@ describe("nhi-gate bin: which CLI it runs", () => {
   };
   const layoutBin = put("bin/nhi-gate.js", fs.readFileSync(bin, "utf8"));
   put("bin/newest-source.js", fs.readFileSync(path.join(root, "bin/newest-source.js"), "utf8"));
+  put("bin/code-cache.js", fs.readFileSync(path.join(root, "bin/code-cache.js"), "utf8"));
   const built = put("dist/src/cli/main.js", 'exports.main = async () => { process.stdout.write("built\\n"); return 0; };\n');
   const source = put("src/cli/main.ts", 'exports.main = async () => { process.stdout.write("source\\n"); return 0; };\n');
   put("scripts/register-ts.js", 'require.extensions[".ts"] = (m, f) => m._compile(require("fs").readFileSync(f, "utf8"), f);\n');
@@ -131,6 +132,41 @@ describe("nhi-gate bin: which CLI it runs", () => {
     } finally {
       fs.renameSync(`${built}.off`, built);
     }
+  });
+
+  describe("with the bundle (dist/bin/nhi-gate.js)", () => {
+    const bundle = path.join(pkg, "dist/bin/nhi-gate.js");
+    beforeAll(() => put("dist/bin/nhi-gate.js", 'exports.main = async () => { process.stdout.write("bundle\\n"); return 0; };\n'));
+    afterAll(() => fs.rmSync(path.join(pkg, "dist/bin"), { recursive: true, force: true }));
+
+    it("runs the bundle first when it is at least as new as every source, through the code cache", () => {
+      at(source, 1_000_000);
+      at(built, 2_000_000);
+      at(bundle, 2_000_000);
+      expect(run({ NHI_GATE_CODE_CACHE: path.join(pkg, "cache") })).toBe("bundle");
+      expect(fs.readdirSync(path.join(pkg, "cache")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+      expect(run({ NHI_GATE_CODE_CACHE: "off" })).toBe("bundle");
+    });
+
+    it("a bundle older than a source is not run: dist/src when it is fresh, else the sources", () => {
+      at(bundle, 2_000_000);
+      at(source, 3_000_000);
+      at(built, 4_000_000);
+      expect(run()).toBe("built");
+      at(built, 2_000_000);
+      expect(run()).toBe("source");
+      expect(run({ NHI_GATE_FROM_SOURCE: "1" })).toBe("source");
+    });
+
+    it("runs the bundle in an installed package, which ships no sources", () => {
+      at(bundle, 1);
+      fs.renameSync(path.join(pkg, "src"), path.join(pkg, "src.off"));
+      try {
+        expect(run()).toBe("bundle");
+      } finally {
+        fs.renameSync(path.join(pkg, "src.off"), path.join(pkg, "src"));
+      }
+    });
   });
 
   it("runs dist/ in an installed package, which ships no sources", () => {

@@ -189,22 +189,57 @@ describe("progress", () => {
   });
 });
 
-it("the CLI loads no IaC SDK (cdktf, constructs, Pulumi)", () => {
+/**
+ * What a command loads (the sources, as tsc compiles them; the bundle mirrors it: esbuild runs a
+ * module's code when it is first required): the packages by name and the count of our modules.
+ */
+function loadedBy(args: string[]) {
   const out = execFileSync(
     process.execPath,
     [
       "-r",
       path.join(root, "scripts/register-ts.js"),
       "-e",
-      `require(${JSON.stringify(path.join(root, "src/cli/main.ts"))}).main(["plan", ${JSON.stringify(governed)}, "--now", ${JSON.stringify(NOW.toISOString())}, "--format", "sarif", "--output", ${JSON.stringify(path.join(dir, "x.sarif"))}], { stdout: { write() {} }, stderr: { write() {} }, env: {} }).then((code) => {
-         const loaded = Object.keys(require.cache);
-         process.stdout.write(JSON.stringify({ code, count: loaded.length, bad: loaded.filter((k) => /node_modules[\\\\/](cdktf|cdktn|constructs|@cdktf|@cdktn|@pulumi)[\\\\/]/.test(k)) }));
+      `const before = new Set(Object.keys(require.cache)); // scripts/register-ts.js and the TypeScript it transpiles with
+       require(${JSON.stringify(path.join(root, "src/cli/main.ts"))}).main(${JSON.stringify(args)}, { stdout: { write() {} }, stderr: { write() {} }, env: {} }).then((code) => {
+         const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
+         const packages = {};
+         let ours = 0;
+         for (const k of loaded) {
+           const m = /node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(k);
+           if (m) packages[m[1].replace(/\\\\/g, "/")] = (packages[m[1].replace(/\\\\/g, "/")] ?? 0) + 1;
+           else ours++;
+         }
+         process.stdout.write(JSON.stringify({ code, ours, packages: Object.keys(packages).sort() }));
        });`,
     ],
     { cwd: root, encoding: "utf8" },
   );
-  const { code, count, bad } = JSON.parse(out);
-  expect(code).toBe(0);
-  expect(count).toBeGreaterThan(20);
-  expect(bad).toEqual([]);
+  return JSON.parse(out) as { code: number; ours: number; packages: string[] };
+}
+
+describe("what each command loads (cold start: npm run bench times it)", () => {
+  it("plan: the gate and the packages it runs on; no IaC SDK (cdktf, constructs, Pulumi), AWS SDK, gRPC, zip code or yaml", () => {
+    const r = loadedBy(["plan", governed, ...AT, "--format", "sarif", "--output", path.join(dir, "x.sarif")]);
+    expect(r.code).toBe(0);
+    expect(r.packages).toEqual(["commander", "ret", "safe-regex2", "tinyduration", "zod"]);
+    // 101 when this was written (303 with every command's code loaded up front): the engine, its rules and the plan reader.
+    expect(r.ours).toBeGreaterThan(60);
+    expect(r.ours).toBeLessThanOrEqual(120);
+  });
+
+  it("state and synth load what plan does; a YAML config adds yaml", () => {
+    const state = write("one-state.json", JSON.stringify({ format_version: "1.0", terraform_version: "1.9.5", values: { root_module: { resources: [] } } }));
+    expect(loadedBy(["state", state]).packages).toEqual(["commander", "ret", "safe-regex2", "tinyduration", "zod"]);
+    const synth = write("cdk.tf.json", JSON.stringify({ resource: { aws_s3_bucket: { b: { bucket: "b" } } } }));
+    expect(loadedBy(["synth", synth]).packages).toEqual(["commander", "ret", "safe-regex2", "tinyduration", "zod"]);
+    const config = write("gate.yaml", "failOn: medium\n");
+    expect(loadedBy(["plan", governed, "--config", config]).packages).toEqual(["commander", "ret", "safe-regex2", "tinyduration", "yaml", "zod"]);
+  });
+
+  it.each(["--version", "--help", "plan --help"])("%s: commander and the command definitions only", (args) => {
+    const r = loadedBy(args.split(" "));
+    expect(r).toEqual({ code: 0, ours: expect.any(Number), packages: ["commander"] });
+    expect(r.ours).toBeLessThanOrEqual(12);
+  });
 });
