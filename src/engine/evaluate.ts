@@ -120,7 +120,8 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   const provenance = resolveProvenance(graph, input.components ?? [], config);
   const ctx: RuleContext = { config, clock, graph, provenance: (r) => provenance.get(r.address) as NonNullable<ReturnType<typeof provenance.get>> };
   let findings: Finding[] = [];
-  const raw = new Map<Finding, RawFinding>();
+  /** What each rule finding came from, at its index in `findings` (undefined for the engine's own findings). */
+  const raws: (RawFinding | undefined)[] = [];
   const summaries: ResourceSummary[] = [];
 
   const emit = (meta: { id: string; title: string; severity: Severity; controls: Rule["controls"] }, r: { address: string; type: string }, message: string, key?: string, severity?: Severity, field?: string) => {
@@ -136,9 +137,19 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
     };
     if (field) f.field = field;
     findings.push(f);
+    raws.push(undefined);
     return f;
   };
 
+  // Which rules apply depends on the resource's catalog entry and action only: decided once per pair.
+  const applicableByEntry = new Map<IdentityResource["entry"], Map<string, Rule[]>>();
+  const applicableRules = (r: IdentityResource): Rule[] => {
+    let byAction = applicableByEntry.get(r.entry);
+    if (!byAction) applicableByEntry.set(r.entry, (byAction = new Map()));
+    let list = byAction.get(r.action);
+    if (!list) byAction.set(r.action, (list = rules.filter((rule) => appliesToKind(rule, r, scope))));
+    return list;
+  };
   let ids: Set<string> | undefined;
   const identifiers = () =>
     (ids ??= new Set(resources.filter((x) => x.entry.kind === "principal").flatMap((x) => IDENTIFYING.map((k) => x.props[k]).filter((v): v is string => typeof v === "string" && v.length >= 8))));
@@ -147,7 +158,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
     const nhi = r.entry.nhiScope ? inNhiScope(r, graph, identifiers) : true;
     if (r.entry.nhiScope) scopeDecisions.set(r, nhi);
     // The guardrail's boundary limits and grants nothing: not judged as a grant (what attaches it is judged itself).
-    const applicable = nhi && p.via !== "guardrail" ? rules.filter((rule) => appliesToKind(rule, r, scope)) : [];
+    const applicable = nhi && p.via !== "guardrail" ? applicableRules(r) : [];
     summaries.push({ address: r.address, type: r.nativeType, kind: r.entry.kind, action: r.action, governed: p.status, via: p.via, by: p.by, reason: p.reason, judged: applicable.length > 0, origin: r.origin });
     for (const rule of applicable) {
       let result: RuleResult;
@@ -158,12 +169,15 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
         continue;
       }
       if (result.status !== "fail") continue;
-      const seen = new Set<string>();
+      const seen = result.findings.length > 1 ? new Set<string>() : undefined;
       for (const f of result.findings) {
-        const id = f.key ?? "";
-        if (seen.has(id)) continue; // one finding per granular id and resource
-        seen.add(id);
-        raw.set(emit(rule, { address: r.address, type: r.nativeType }, unreadableMessage(r, f) ?? f.message, f.key, f.severity, f.field), { rule, finding: f as RuleFinding, resource: r });
+        if (seen) {
+          const id = f.key ?? "";
+          if (seen.has(id)) continue; // one finding per granular id and resource
+          seen.add(id);
+        }
+        emit(rule, { address: r.address, type: r.nativeType }, unreadableMessage(r, f) ?? f.message, f.key, f.severity, f.field);
+        raws[raws.length - 1] = { rule, finding: f as RuleFinding, resource: r };
       }
     }
   }
@@ -174,7 +188,7 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   // Exemptions are applied to the granular findings, then findings of one problem are folded into one.
   const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);
   // Baseline entries are reported per baseline (src/engine/baseline.ts), the others one by one.
-  if (options.fold !== false) findings = foldFindings(findings, raw);
+  if (options.fold !== false) findings = foldFindings(findings, raws);
   for (const b of baselineFindings(exemptionRecords)) emit(b.meta, { address: b.address, type: "baseline" }, b.message, b.key);
   for (const e of exemptionRecords) {
     if (e.baseline) continue;
