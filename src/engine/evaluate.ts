@@ -4,8 +4,8 @@ import { RULES } from "../rules/registry";
 import { DISCOVERY_GAP, EngineFindingMeta, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, RULE_ERROR } from "../rules/engine-findings";
 import { Rule, RuleContext, RuleFinding, RuleResult } from "../rules/rule";
 import { Clock } from "./clock";
-import { applyExemptions } from "./exemptions";
-import { foldFindings, RawFinding } from "./fold";
+import { ExemptionMatcher } from "./exemptions";
+import { Folder, RawFinding } from "./fold";
 import { baselineFindings, baselineSummary } from "./baseline";
 import { ResourceGraph } from "./graph";
 import { EvaluationInput, IdentityResource } from "./model";
@@ -153,7 +153,24 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   let ids: Set<string> | undefined;
   const identifiers = () =>
     (ids ??= new Set(resources.filter((x) => x.entry.kind === "principal").flatMap((x) => IDENTIFYING.map((k) => x.props[k]).filter((v): v is string => typeof v === "string" && v.length >= 8))));
+  // Exemptions are applied to the granular findings, then findings of one problem are folded into
+  // one. Both go resource by resource, so a resource's granular findings need not be kept to the
+  // end: exact when no other finding can have a resource's address (unique addresses, no gap at one).
+  const exemptions = new ExemptionMatcher(options.exemptions ?? [], config, clock);
+  const folder = options.fold !== false ? new Folder() : undefined;
+  const foldEach = folder !== undefined && graph.byAddress.size === resources.length && !(input.gaps ?? []).some((g) => graph.byAddress.has(g.address));
   for (const r of resources) {
+    const from = findings.length;
+    judge(r);
+    if (findings.length === from) continue;
+    exemptions.apply(findings, from);
+    if (foldEach) {
+      folder.add(findings, raws, from);
+      folder.fold();
+      findings.length = raws.length = from;
+    }
+  }
+  function judge(r: IdentityResource): void {
     const p = ctx.provenance(r);
     const nhi = r.entry.nhiScope ? inNhiScope(r, graph, identifiers) : true;
     if (r.entry.nhiScope) scopeDecisions.set(r, nhi);
@@ -183,12 +200,15 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   }
 
   // What the adapter could not read (a denied discovery call): cannot-evaluate findings, exemptable like any other.
+  const gapsFrom = findings.length;
   for (const g of input.gaps ?? []) emit(DISCOVERY_GAP, { address: g.address, type: g.type }, g.message, g.key, g.severity);
-
-  // Exemptions are applied to the granular findings, then findings of one problem are folded into one.
-  const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);
+  exemptions.apply(findings, gapsFrom);
+  const exemptionRecords = exemptions.records();
+  if (folder) {
+    folder.add(findings, raws);
+    findings = folder.finish();
+  }
   // Baseline entries are reported per baseline (src/engine/baseline.ts), the others one by one.
-  if (options.fold !== false) findings = foldFindings(findings, raws);
   for (const b of baselineFindings(exemptionRecords)) emit(b.meta, { address: b.address, type: "baseline" }, b.message, b.key);
   for (const e of exemptionRecords) {
     if (e.baseline) continue;
