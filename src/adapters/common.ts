@@ -28,7 +28,8 @@ export function checkDepth(v: unknown, where: string, depth = 0): void {
 
 /** Sensitive paths: what the tool marks, plus the catalog's secret attributes (whatever the tool says). */
 export function sensitivePathsOf(entry: CatalogEntry, marked: string[]): string[] {
-  const out = new Set(marked.map((p) => (p === "*" ? "*" : p)));
+  if (!marked.length && !secretAttributesOf(entry).length) return [];
+  const out = new Set(marked);
   for (const a of secretAttributesOf(entry)) out.add(a);
   return [...out];
 }

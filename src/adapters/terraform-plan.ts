@@ -84,6 +84,11 @@ const PlanSchema = z.looseObject({
   prior_state: z.unknown().optional(),
 });
 
+/** What PlanSchema accepts, checked by hand: zod would copy the 100k-entry resource_changes array to check nothing in it. */
+function isPlanShape(v: unknown): v is z.output<typeof PlanSchema> {
+  return isRecord(v) && typeof v.format_version === "string" && optString(v.terraform_version) && (v.resource_changes === undefined || Array.isArray(v.resource_changes));
+}
+
 /**
  * Action sets of `resource_changes[].change.actions` to the model's action.
  * - `["delete","create"]` / `["create","delete"]`: replace (destroy-before-create or create-before-destroy).
@@ -95,7 +100,8 @@ const PlanSchema = z.looseObject({
  *   this configuration: it is judged like a create, since the plan brings it under this code now.
  */
 export function mapActions(actions: string[], importing: boolean, where: string): ChangeAction {
-  const set = [...actions].sort().join(",");
+  // One action (almost every entry) is its own sorted set: no copy, no join.
+  const set = actions.length === 1 ? actions[0] : [...actions].sort().join(",");
   switch (set) {
     case "create":
       return "create";
@@ -166,8 +172,8 @@ export function moduleSegments(moduleAddress: string): { name: string; address: 
 function refsOf(expressions: Record<string, unknown>, modulePrefix: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const add = (path: string, refs: string[]) => {
-    const prev = Object.prototype.hasOwnProperty.call(out, path) ? out[path] : [];
-    setOwn(out, path, [...new Set([...prev, ...refs])]);
+    if (!Object.prototype.hasOwnProperty.call(out, path)) setOwn(out, path, refs.length === 1 ? [refs[0]] : [...new Set(refs)]);
+    else setOwn(out, path, [...new Set([...out[path], ...refs])]);
   };
   const walk = (expr: unknown, path: string, top: string, depth: number) => {
     if (depth > MAX_DEPTH) return;
@@ -202,13 +208,14 @@ const indexOf = (a: string) => /\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]$/.exec(a)?.[0];
  * instance (the engine then sees every candidate owner, never none).
  */
 function resolveRefs(resources: IdentityResource[]): void {
-  const addresses = new Set(resources.map((r) => r.address));
   const instances = new Map<string, string[]>();
   for (const r of resources) {
-    const base = stripIndex(r.address);
+    // Only an address ending in "]" has an instance key to strip.
+    const base = r.address.endsWith("]") ? stripIndex(r.address) : r.address;
     if (base !== r.address) instances.set(base, [...(instances.get(base) ?? []), r.address]);
   }
   if (!instances.size) return;
+  const addresses = new Set(resources.map((r) => r.address));
   for (const r of resources) {
     if (!r.propRefs) continue;
     const myIndex = indexOf(r.address);
@@ -256,6 +263,15 @@ function checkPlannedAreListed(planned: unknown, listed: Set<string>, name: stri
   });
 }
 
+/** The dot paths `after_unknown` marks, without the whole-object marker (`*`). */
+function unknownPathsOf(afterUnknown: unknown, where: string): string[] {
+  const paths = truePaths(afterUnknown, where);
+  let n = 0;
+  for (const p of paths) if (p !== "*" && p !== "") paths[n++] = p;
+  paths.length = n;
+  return paths;
+}
+
 /** `terraform show -json <planfile>` to the engine model: the catalog's resources, judged on their changes. */
 export function planToInput(value: unknown, name: string): EvaluationInput {
   if (isRecord(value) && isRecord(value.values) && !("resource_changes" in value) && !("planned_values" in value)) {
@@ -264,7 +280,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   if (isRecord(value) && isRecord(value.resource) && !("format_version" in value)) {
     throw new InputError(`${name}: this looks like CDKTF synthesized JSON (cdk.tf.json), not a plan; use nhi-gate synth, or gate the plan of terraform show -json`);
   }
-  const plan = validate(PlanSchema, value, name, "a Terraform plan (terraform show -json)");
+  const plan = isPlanShape(value) ? value : validate(PlanSchema, value, name, "a Terraform plan (terraform show -json)");
   checkFormatVersion(plan.format_version, name);
   if (plan.resource_changes === undefined && plan.planned_values === undefined) {
     throw new InputError(`${name}: not a Terraform plan: neither resource_changes nor planned_values is present`);
@@ -297,8 +313,8 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     if (seen.has(address)) throw new InputError(`${name}: ${field}: resource address ${address} appears twice`);
     seen.add(address);
     listed.add(rc.address);
-    const typeAt = rc.address.lastIndexOf(`.${rc.type}.`);
-    const moduleAddress = rc.module_address ?? (rc.address.startsWith("module.") && typeAt > 0 ? rc.address.slice(0, typeAt) : undefined);
+    const typeAt = rc.module_address === undefined && rc.address.startsWith("module.") ? rc.address.lastIndexOf(`.${rc.type}.`) : -1;
+    const moduleAddress = rc.module_address ?? (typeAt > 0 ? rc.address.slice(0, typeAt) : undefined);
     const localAddress = moduleAddress ? rc.address.slice(moduleAddress.length + 1) : rc.address;
     const r: IdentityResource = {
       address,
@@ -307,7 +323,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
       action,
       props,
       before: c.before ?? null,
-      unknownPaths: isDelete ? [] : truePaths(c.after_unknown, where).map((p) => (p === "*" ? "" : p)).filter((p) => p !== ""),
+      unknownPaths: isDelete ? [] : unknownPathsOf(c.after_unknown, where),
       sensitivePaths: sensitivePathsOf(entry, [...truePaths(c.before_sensitive, where), ...truePaths(c.after_sensitive, where)]),
       origin: { source: "terraform-plan", file: name },
     };

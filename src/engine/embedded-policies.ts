@@ -100,8 +100,8 @@ export function embeddedPolicyProblems(p: IdentityResource, graph: ResourceGraph
   if (!shape) return [];
   const managedList = strings(p.props[shape.managed]);
   const inlineList = list(p.props[shape.inline.list]);
-  // Nothing embedded and nothing unknown: the common case, decided without looking further.
-  if (!managedList.length && !inlineList.length && !p.unknownPaths.length) return [];
+  // Nothing embedded and neither attribute unknown: the common case, decided without looking further.
+  if (!managedList.length && !inlineList.length && !isUnknownAt(p, shape.managed) && !isUnknownAt(p, shape.inline.list)) return [];
   const problems: IntegrityProblem[] = [];
   const dependents = graph.dependentsOf(p);
   // An exclusive-management resource in this evaluation (an adopted identity's, `adopt.exclusive`)

@@ -4,8 +4,8 @@ import { RULES } from "../rules/registry";
 import { DISCOVERY_GAP, EngineFindingMeta, EXEMPTION_EXPIRED, EXEMPTION_EXPIRING, EXEMPTION_STALE, RULE_ERROR } from "../rules/engine-findings";
 import { Rule, RuleContext, RuleFinding, RuleResult } from "../rules/rule";
 import { Clock } from "./clock";
-import { applyExemptions } from "./exemptions";
-import { foldFindings, RawFinding } from "./fold";
+import { ExemptionMatcher } from "./exemptions";
+import { Folder, RawFinding } from "./fold";
 import { baselineFindings, baselineSummary } from "./baseline";
 import { ResourceGraph } from "./graph";
 import { EvaluationInput, IdentityResource } from "./model";
@@ -120,7 +120,8 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
   const provenance = resolveProvenance(graph, input.components ?? [], config);
   const ctx: RuleContext = { config, clock, graph, provenance: (r) => provenance.get(r.address) as NonNullable<ReturnType<typeof provenance.get>> };
   let findings: Finding[] = [];
-  const raw = new Map<Finding, RawFinding>();
+  /** What each rule finding came from, at its index in `findings` (undefined for the engine's own findings). */
+  const raws: (RawFinding | undefined)[] = [];
   const summaries: ResourceSummary[] = [];
 
   const emit = (meta: { id: string; title: string; severity: Severity; controls: Rule["controls"] }, r: { address: string; type: string }, message: string, key?: string, severity?: Severity, field?: string) => {
@@ -136,18 +137,45 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
     };
     if (field) f.field = field;
     findings.push(f);
+    raws.push(undefined);
     return f;
   };
 
+  // Which rules apply depends on the resource's catalog entry and action only: decided once per pair.
+  const applicableByEntry = new Map<IdentityResource["entry"], Map<string, Rule[]>>();
+  const applicableRules = (r: IdentityResource): Rule[] => {
+    let byAction = applicableByEntry.get(r.entry);
+    if (!byAction) applicableByEntry.set(r.entry, (byAction = new Map()));
+    let list = byAction.get(r.action);
+    if (!list) byAction.set(r.action, (list = rules.filter((rule) => appliesToKind(rule, r, scope))));
+    return list;
+  };
   let ids: Set<string> | undefined;
   const identifiers = () =>
     (ids ??= new Set(resources.filter((x) => x.entry.kind === "principal").flatMap((x) => IDENTIFYING.map((k) => x.props[k]).filter((v): v is string => typeof v === "string" && v.length >= 8))));
+  // Exemptions are applied to the granular findings, then findings of one problem are folded into
+  // one. Both go resource by resource, so a resource's granular findings need not be kept to the
+  // end: exact when no other finding can have a resource's address (unique addresses, no gap at one).
+  const exemptions = new ExemptionMatcher(options.exemptions ?? [], config, clock);
+  const folder = options.fold !== false ? new Folder() : undefined;
+  const foldEach = folder !== undefined && graph.byAddress.size === resources.length && !(input.gaps ?? []).some((g) => graph.byAddress.has(g.address));
   for (const r of resources) {
+    const from = findings.length;
+    judge(r);
+    if (findings.length === from) continue;
+    exemptions.apply(findings, from);
+    if (foldEach) {
+      folder.add(findings, raws, from);
+      folder.fold();
+      findings.length = raws.length = from;
+    }
+  }
+  function judge(r: IdentityResource): void {
     const p = ctx.provenance(r);
     const nhi = r.entry.nhiScope ? inNhiScope(r, graph, identifiers) : true;
     if (r.entry.nhiScope) scopeDecisions.set(r, nhi);
     // The guardrail's boundary limits and grants nothing: not judged as a grant (what attaches it is judged itself).
-    const applicable = nhi && p.via !== "guardrail" ? rules.filter((rule) => appliesToKind(rule, r, scope)) : [];
+    const applicable = nhi && p.via !== "guardrail" ? applicableRules(r) : [];
     summaries.push({ address: r.address, type: r.nativeType, kind: r.entry.kind, action: r.action, governed: p.status, via: p.via, by: p.by, reason: p.reason, judged: applicable.length > 0, origin: r.origin });
     for (const rule of applicable) {
       let result: RuleResult;
@@ -158,23 +186,29 @@ export function evaluate(input: EvaluationInput, options: EvaluateOptions): Repo
         continue;
       }
       if (result.status !== "fail") continue;
-      const seen = new Set<string>();
+      const seen = result.findings.length > 1 ? new Set<string>() : undefined;
       for (const f of result.findings) {
-        const id = f.key ?? "";
-        if (seen.has(id)) continue; // one finding per granular id and resource
-        seen.add(id);
-        raw.set(emit(rule, { address: r.address, type: r.nativeType }, unreadableMessage(r, f) ?? f.message, f.key, f.severity, f.field), { rule, finding: f as RuleFinding, resource: r });
+        if (seen) {
+          const id = f.key ?? "";
+          if (seen.has(id)) continue; // one finding per granular id and resource
+          seen.add(id);
+        }
+        emit(rule, { address: r.address, type: r.nativeType }, unreadableMessage(r, f) ?? f.message, f.key, f.severity, f.field);
+        raws[raws.length - 1] = { rule, finding: f as RuleFinding, resource: r };
       }
     }
   }
 
   // What the adapter could not read (a denied discovery call): cannot-evaluate findings, exemptable like any other.
+  const gapsFrom = findings.length;
   for (const g of input.gaps ?? []) emit(DISCOVERY_GAP, { address: g.address, type: g.type }, g.message, g.key, g.severity);
-
-  // Exemptions are applied to the granular findings, then findings of one problem are folded into one.
-  const exemptionRecords = applyExemptions(findings, options.exemptions ?? [], config, clock);
+  exemptions.apply(findings, gapsFrom);
+  const exemptionRecords = exemptions.records();
+  if (folder) {
+    folder.add(findings, raws);
+    findings = folder.finish();
+  }
   // Baseline entries are reported per baseline (src/engine/baseline.ts), the others one by one.
-  if (options.fold !== false) findings = foldFindings(findings, raw);
   for (const b of baselineFindings(exemptionRecords)) emit(b.meta, { address: b.address, type: "baseline" }, b.message, b.key);
   for (const e of exemptionRecords) {
     if (e.baseline) continue;

@@ -11,7 +11,7 @@ export interface Link {
   unknown: boolean;
 }
 
-const stripIndex = (a: string) => a.replace(/\[[^\]]*\]$/, "");
+const stripIndex = (a: string) => (a.endsWith("]") ? a.replace(/\[[^\]]*\]$/, "") : a);
 
 const ROLES = ["aws_iam_role", "awscc_iam_role"];
 const USERS = ["aws_iam_user", "awscc_iam_user"];
@@ -117,7 +117,8 @@ export class ResourceGraph {
     if (exact) return exact;
     let candidate = ref;
     while (candidate.includes(".")) {
-      const hit = this.byAddress.get(candidate) ?? this.byAddress.get(stripIndex(candidate));
+      const stripped = stripIndex(candidate);
+      const hit = this.byAddress.get(candidate) ?? (stripped !== candidate ? this.byAddress.get(stripped) : undefined);
       if (hit) return hit;
       candidate = candidate.slice(0, candidate.lastIndexOf("."));
     }

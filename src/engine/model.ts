@@ -136,8 +136,14 @@ export interface EvaluationInput {
   gaps?: InputGap[];
 }
 
-export const isUnknownAt = (r: IdentityResource, path: string): boolean =>
-  r.unknownPaths.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+export const isUnknownAt = (r: IdentityResource, path: string): boolean => {
+  // Without building `${path}.` strings: this is asked for every field of every resource.
+  for (const p of r.unknownPaths) if (p === path || within(p, path) || within(path, p)) return true;
+  return false;
+};
+
+/** Whether dot path `p` is below `parent` (`parent.` is a prefix of it). */
+const within = (p: string, parent: string) => p.length > parent.length && p.charCodeAt(parent.length) === 46 && p.startsWith(parent);
 
 /** Why a value is unknown: what discovery could not read (naming the denied permission), else "unknown until apply". */
 export function unknownReason(r: IdentityResource, path: string): string {

@@ -65,7 +65,9 @@ export function verifySeal(p: IdentityResource, graph: ResourceGraph, config?: P
       return { ok: false, problem: { key: `Unknown::${f}`, field: f, message } };
     }
   }
-  const own = graph.dependentsOf(p).filter((d) => d.entry.id === ownPolicyType(kind) && d.props.name === policyName({ name: String(p.props.name) }));
+  const ownType = ownPolicyType(kind);
+  const ownName = policyName({ name: String(p.props.name) });
+  const own = graph.dependentsOf(p).filter((d) => d.entry.id === ownType && d.props.name === ownName);
   for (const d of own) {
     if (isUnknownAt(d, "policy")) return { ok: false, problem: { key: "Unknown::policy", field: "policy", message: `cannot verify seal: the policy of ${d.address} is unknown until apply` } };
   }

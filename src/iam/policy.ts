@@ -24,8 +24,10 @@ export interface NormalPolicy {
 export class PolicyParseError extends Error {}
 
 const asList = (v: unknown): string[] => {
-  const list = Array.isArray(v) ? v : [v];
-  return [...new Set(list.map((x) => String(x)))].sort();
+  // A single value, or a list of one (most statements): no Set, no sort.
+  if (!Array.isArray(v)) return [String(v)];
+  if (v.length === 1) return [String(v[0])];
+  return [...new Set(v.map((x) => String(x)))].sort();
 };
 
 function normalPrincipal(p: unknown): "*" | Record<string, string[]> {
@@ -44,13 +46,27 @@ function normalPrincipal(p: unknown): "*" | Record<string, string[]> {
 const MEMO_MAX = 20_000;
 const memo = new Map<string, NormalPolicy | PolicyParseError>();
 
-/** Memoized policies are frozen to the bottom: immutable, so their canonical JSON is cached by identity. */
-const memoized = new WeakSet<object>();
-const canonicalOf = new WeakMap<object, string>();
+/**
+ * Memoized policies are frozen to the bottom: immutable, so their canonical JSON is cached on
+ * them, in a holder under a symbol (not enumerable: invisible to JSON, Object.keys and
+ * equality), filled the first time it is asked for. A symbol rather than a WeakMap: weak
+ * collections of 10k+ documents cost the garbage collector more than the lookups save.
+ */
+const CANONICAL = Symbol("canonicalJson");
+interface CanonicalHolder {
+  text?: string;
+}
 
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === "object") {
-    for (const x of Object.values(v)) deepFreeze(x);
+    if (Array.isArray(v)) {
+      for (const x of v) if (x && typeof x === "object") deepFreeze(x);
+    } else {
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x && typeof x === "object") deepFreeze(x);
+      }
+    }
     Object.freeze(v);
   }
   return v;
@@ -62,8 +78,9 @@ export function normalizePolicy(doc: unknown): NormalPolicy {
   let hit = memo.get(doc);
   if (!hit) {
     try {
-      hit = deepFreeze(normalizeUncached(doc));
-      memoized.add(hit);
+      const normal = normalizeUncached(doc);
+      Object.defineProperty(normal, CANONICAL, { value: {} satisfies CanonicalHolder });
+      hit = deepFreeze(normal);
     } catch (e) {
       if (!(e instanceof PolicyParseError)) throw e;
       hit = e;
@@ -93,8 +110,10 @@ function normalizeUncached(doc: unknown): NormalPolicy {
     const st = s as Record<string, unknown>;
     const out: NormalStatement = { Effect: String(st.Effect ?? "") };
     if (st.Sid !== undefined && st.Sid !== "") out.Sid = String(st.Sid);
-    for (const key of ["Action", "NotAction"] as const) if (st[key] !== undefined) out[key] = asList(st[key]).map((a) => a.toLowerCase());
-    for (const key of ["Resource", "NotResource"] as const) if (st[key] !== undefined) out[key] = asList(st[key]);
+    if (st.Action !== undefined) out.Action = lowerCase(asList(st.Action));
+    if (st.NotAction !== undefined) out.NotAction = lowerCase(asList(st.NotAction));
+    if (st.Resource !== undefined) out.Resource = asList(st.Resource);
+    if (st.NotResource !== undefined) out.NotResource = asList(st.NotResource);
     if (st.Principal !== undefined) out.Principal = normalPrincipal(st.Principal);
     if (st.NotPrincipal !== undefined) out.NotPrincipal = normalPrincipal(st.NotPrincipal);
     if (st.Condition !== undefined) {
@@ -120,6 +139,12 @@ function normalizeUncached(doc: unknown): NormalPolicy {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Actions compare without case: lowercased in place (the list is asList's own copy). */
+function lowerCase(list: string[]): string[] {
+  for (let i = 0; i < list.length; i++) list[i] = list[i].toLowerCase();
+  return list;
+}
+
 /** JSON with object keys sorted at every depth and no whitespace. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
@@ -129,11 +154,8 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   // A memoized policy is read by the seal, the rules and the drift checks: its canonical form once.
-  const frozen = memoized.has(value);
-  if (frozen) {
-    const hit = canonicalOf.get(value);
-    if (hit !== undefined) return hit;
-  }
+  const holder = (value as { [CANONICAL]?: CanonicalHolder })[CANONICAL];
+  if (holder?.text !== undefined) return holder.text;
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
   let out = "{";
@@ -145,7 +167,7 @@ export function canonicalJson(value: unknown): string {
     first = false;
   }
   out += "}";
-  if (frozen) canonicalOf.set(value, out);
+  if (holder) holder.text = out;
   return out;
 }
 
