@@ -231,6 +231,8 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
   const components: ComponentRecord[] = [];
   for (const r of rows) {
     const entry = catalogByPulumiType(r.type);
+    // Most resources of a stack are neither: their parent chain is not needed.
+    if (!entry && !isGovernedComponentType(r.type, options.approvedTypes)) continue;
     const parents = parentChain(r.urn, r.parent, index);
     if (entry) {
       // Catalog entries with a Terraform type are modelled with its attribute names: bridged
@@ -255,7 +257,7 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
       const refs = propRefsOf(r.type, r.propertyDependencies, BRIDGED_PROVIDERS.includes(r.type.split(":")[0]) || entry.terraform !== undefined);
       if (refs) res.propRefs = refs;
       resources.push(res);
-    } else if (isGovernedComponentType(r.type, options.approvedTypes)) {
+    } else {
       const { props, unknownPaths } = convertProps("nhi-governance:component", r.props ?? {});
       const comp: ComponentRecord = { id: r.urn, type: r.type, inputs: props, parents };
       if (unknownPaths.length) comp.unknownPaths = unknownPaths;
