@@ -141,18 +141,24 @@ export interface ParentIndex {
 
 export function indexResources(list: readonly { urn: string; type?: string; parent?: string }[]): ParentIndex {
   const byUrn = new Map(list.map((r) => [r.urn, r]));
-  const byQt = new Map<string, { urn: string; type?: string; parent?: string }[]>();
-  for (const r of list) {
-    try {
-      const qt = parseUrn(r.urn).qualifiedType;
-      const list = byQt.get(qt);
-      if (list) list.push(r);
-      else byQt.set(qt, [r]);
-    } catch {
-      /* not a URN: no chain */
+  // By qualified type only when a parent must be inferred (most resources name theirs): built on first use.
+  let byQt: Map<string, { urn: string; type?: string; parent?: string }[]> | undefined;
+  const qualified = () => {
+    if (byQt) return byQt;
+    byQt = new Map();
+    for (const r of list) {
+      try {
+        const qt = parseUrn(r.urn).qualifiedType;
+        const same = byQt.get(qt);
+        if (same) same.push(r);
+        else byQt.set(qt, [r]);
+      } catch {
+        /* not a URN: no chain */
+      }
     }
-  }
-  return { get: (u) => byUrn.get(u), byQualifiedType: (qt) => byQt.get(qt) ?? [] };
+    return byQt;
+  };
+  return { get: (u) => byUrn.get(u), byQualifiedType: (qt) => qualified().get(qt) ?? [] };
 }
 
 /**
