@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from "path";
 import { z } from "zod";
 import type { PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, Severity as PulumiSeverity } from "@pulumi/policy";
 import { loadExemptions } from "../../src/adapters/gate-files";
-import { fromPulumiResources, judgeableAlone, PulumiResourceInput } from "../../src/adapters/pulumi";
+import { fromPulumiResources, judgeableAlone, parseUrn, PulumiResourceInput } from "../../src/adapters/pulumi";
+import { catalogByPulumiType } from "../../src/catalog";
 import { evaluatePulumiResources, isDiscoveredRow, markDiscovered, ownerUrn } from "../../src/adapters/pulumi-discovered";
 import { Clock, fixedClock, systemClock } from "../../src/engine/clock";
 import { evaluate, parsedConfig } from "../../src/engine/evaluate";
@@ -90,17 +91,27 @@ function message(f: Finding): string {
   return `${f.findingId}: ${f.message}${f.field ? ` (field: ${f.field})` : ""}${exempt}`;
 }
 
+/**
+ * The URN a finding is reported on. An identity inside a resource (a CloudFormation stack's role,
+ * `<urn>/Resources/Admin`) is reported on that resource; a discovered role's read-back policies,
+ * judged as resources of their own, on the role. `urns` are the resources of the call.
+ */
+function reportedUrn(address: string, urns: ReadonlySet<string>): string | undefined {
+  if (!urns.has(address)) {
+    // The longest resource of the call whose URN, followed by `/`, starts the address. URNs contain `/` themselves
+    // (`aws:iam/role:Role`), so every `/` is a candidate end, longest first.
+    for (let i = address.lastIndexOf("/"); i > 0; i = address.lastIndexOf("/", i - 1)) if (urns.has(address.slice(0, i))) return address.slice(0, i);
+  }
+  return address.startsWith("urn:pulumi:") ? ownerUrn(address) : undefined;
+}
+
 /** Report one finding under its rule's policy name (the SDK's object form of reportViolation). */
-function report(reportViolation: ReportViolation, f: Finding, config: GateConfig, urns: readonly string[] = []) {
-  // An identity inside a resource (a CloudFormation stack's role, `<urn>/Resources/Admin`) is reported on that resource;
-  // a discovered role's read-back policies, judged as resources of their own, on the role.
-  const container = urns.includes(f.address) ? undefined : urns.find((u) => f.address.startsWith(`${u}/`));
-  const urn = container ?? (f.address.startsWith("urn:pulumi:") ? ownerUrn(f.address) : undefined);
+function report(reportViolation: ReportViolation, f: Finding, config: GateConfig, urns: ReadonlySet<string>) {
   const violation = {
     name: f.ruleId,
     message: message(f),
     description: f.title,
-    urn,
+    urn: reportedUrn(f.address, urns),
     enforcementLevel: f.exemptedBy ? "advisory" : enforcement(f.severity, config),
     severity: pulumiSeverity(f.severity),
   };
@@ -120,18 +131,37 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
 }
 
 /**
- * The resolved config of the policy's config object: the SDK hands the same object to every call
- * until the engine configures the pack again, so it is parsed (and the exemptions file read) once,
- * not once per resource.
+ * The resolved config, by content: the SDK's getConfig() builds a new object on every call (the
+ * policy's config minus enforcementLevel), so an identity cache never hits; the config is the
+ * same for every call of a preview, so it is parsed (and the exemptions file read) once per
+ * distinct config, not once per resource.
  */
-const resolvedConfigs = new WeakMap<object, ResolvedPackConfig>();
+let lastResolved: { key: string; resolved: ResolvedPackConfig } | undefined;
 function resolveFor(args: { getConfig<T extends object>(): T }, baseDir: string | undefined): ResolvedPackConfig {
   const raw = args.getConfig<Record<string, unknown>>();
-  if (!raw || typeof raw !== "object") return resolvePackConfig(raw, baseDir);
-  let hit = resolvedConfigs.get(raw);
-  if (!hit) resolvedConfigs.set(raw, (hit = resolvePackConfig(raw, baseDir)));
-  return hit;
+  const key = `${baseDir ?? ""}\u0000${JSON.stringify(raw ?? null)}`;
+  if (lastResolved?.key === key) return lastResolved.resolved;
+  const resolved = resolvePackConfig(raw, baseDir);
+  lastResolved = { key, resolved };
+  return resolved;
 }
+
+/** The approved component types of a resolved config (asked on every call). */
+const approvedTypesOf = (() => {
+  const cache = new WeakMap<ResolvedPackConfig, string[]>();
+  return (resolved: ResolvedPackConfig) => {
+    let hit = cache.get(resolved);
+    if (!hit) cache.set(resolved, (hit = resolved.config.approvedConstructs.map((a) => a.type)));
+    return hit;
+  };
+})();
+
+/**
+ * Whether a resource of this type can be judged on its own at all: only catalog types can (the
+ * engine judges nothing else alone; components and the rest matter only with the whole stack).
+ * Most resources of a stack are not identities: Analyze returns for them before any conversion.
+ */
+const judgedPerResource = (type: string) => catalogByPulumiType(type) !== undefined;
 
 /**
  * One resource's evaluation, when it can be judged alone; undefined otherwise. A resource Pulumi
@@ -139,7 +169,8 @@ function resolveFor(args: { getConfig<T extends object>(): T }, baseDir: string 
  * an audit policy group runs resource policies on each discovered resource.
  */
 export function evaluateAlone(row: PulumiResourceInput, resolved: ResolvedPackConfig, clock: Clock): Report | undefined {
-  const approved = resolved.config.approvedConstructs.map((a) => a.type);
+  if (!judgedPerResource(row.type ?? parseUrn(row.urn).type)) return undefined;
+  const approved = approvedTypesOf(resolved);
   // Converted once (what rowJudgeableAlone and evaluatePulumiResources each do): a discovered role
   // carries its own policies and is judged alone by its seal; other rows when judgeableAlone says so.
   const input = fromPulumiResources([row], { approvedTypes: approved });
@@ -149,7 +180,12 @@ export function evaluateAlone(row: PulumiResourceInput, resolved: ResolvedPackCo
   return evaluate({ ...input, scope: "changes", sources: [] }, { config: resolved.config, clock, exemptions: resolved.exemptions });
 }
 
-const aloneKeys = (rep: Report | undefined) => new Set((rep?.findings ?? []).filter((f) => f.address.startsWith("urn:pulumi:")).map((f) => `${f.address}|${f.findingId}|${f.message}`));
+const NOTHING: ReadonlySet<string> = new Set();
+const findingKey = (f: Finding) => `${f.address}|${f.findingId}|${f.message}`;
+const aloneKeys = (rep: Report | undefined): ReadonlySet<string> => {
+  const findings = (rep?.findings ?? []).filter((f) => f.address.startsWith("urn:pulumi:"));
+  return findings.length ? new Set(findings.map(findingKey)) : NOTHING;
+};
 
 export function stackRows(resources: PolicyResource[]): PulumiResourceInput[] {
   return resources.map((r) => {
@@ -163,13 +199,15 @@ export function stackRows(resources: PolicyResource[]): PulumiResourceInput[] {
 export function packArgs(options: PackOptions = {}): PolicyPackArgs {
   const clock = options.clock ?? clockFromEnv();
   /*
-   * What Analyze reported for each resource judged alone, by URN, with what it was judged on: the
-   * engine sends AnalyzeStack the same resources after their Analyze calls, so the stack policy
-   * reuses these instead of judging every resource alone a second time.
+   * What Analyze reported for each resource of a catalog type, by URN, with what it was judged on
+   * (nothing, when it could not be judged alone): the engine sends AnalyzeStack the same resources
+   * after their Analyze calls, so the stack policy reuses these instead of judging every resource
+   * alone a second time.
    */
-  const alone = new Map<string, { fingerprint: string; config: ResolvedPackConfig; keys: Set<string> }>();
+  const alone = new Map<string, { fingerprint: string; config: ResolvedPackConfig; keys: ReadonlySet<string> }>();
   const fingerprint = (row: PulumiResourceInput) => JSON.stringify([row.type, row.parent ?? null, row.props]);
   const aloneKeysOf = (row: PulumiResourceInput, resolved: ResolvedPackConfig) => {
+    if (!judgedPerResource(row.type as string)) return NOTHING;
     const hit = alone.get(row.urn);
     if (hit && hit.config === resolved && hit.fingerprint === fingerprint(row)) return hit.keys;
     return aloneKeys(evaluateAlone(row, resolved, clock));
@@ -202,11 +240,13 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
     severity: "high",
     configSchema: configSchema(),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      // The config first: a bad one fails the first call, whatever the resource.
       const resolved = resolveFor(args, options.baseDir);
+      if (!judgedPerResource(args.type)) return;
       const row: PulumiResourceInput = { urn: args.urn, type: args.type, name: args.name, props: raw(args.props), parent: args.opts?.parent };
       const rep = evaluateAlone(row, resolved, clock);
       alone.set(row.urn, { fingerprint: fingerprint(row), config: resolved, keys: aloneKeys(rep) });
-      for (const f of rep?.findings ?? []) if (f.address.startsWith("urn:pulumi:")) report(reportViolation, f, resolved.config, [args.urn]);
+      for (const f of rep?.findings ?? []) if (f.address.startsWith("urn:pulumi:")) report(reportViolation, f, resolved.config, new Set([args.urn]));
     },
     validateStack: (args, reportViolation) => {
       const resolved = resolveFor(args, options.baseDir);
@@ -215,8 +255,8 @@ export function packArgs(options: PackOptions = {}): PolicyPackArgs {
       // What Analyze reported for a resource judged alone is not reported twice.
       const already = new Set<string>();
       for (const row of rows) for (const k of aloneKeysOf(row, resolved)) already.add(k);
-      const urns = rows.map((r) => r.urn);
-      for (const f of rep.findings) if (!already.has(`${f.address}|${f.findingId}|${f.message}`)) report(reportViolation, f, resolved.config, urns);
+      const urns = new Set(rows.map((r) => r.urn));
+      for (const f of rep.findings) if (!already.has(findingKey(f))) report(reportViolation, f, resolved.config, urns);
     },
   };
   return {

@@ -1,9 +1,9 @@
 import { catalogByTerraformType } from "../catalog";
 import { Clock } from "../engine/clock";
-import { evaluate } from "../engine/evaluate";
+import { evaluate, parsedConfig } from "../engine/evaluate";
 import { EvaluationInput, IdentityResource } from "../engine/model";
 import { Report } from "../engine/report";
-import { GateConfig, GateConfigInput, GateConfigSchema } from "../spec/config";
+import { GateConfig, GateConfigInput } from "../spec/config";
 import { Exemption } from "../spec/exemptions";
 import { fromPulumiResources, judgeableAlone, PulumiResourceInput } from "./pulumi";
 
@@ -96,7 +96,7 @@ export interface PulumiAuditOptions {
 
 /** evaluatePulumi, for resources that may be discovered ones (a pack in preview or in an audit policy group). */
 export function evaluatePulumiResources(rows: readonly PulumiResourceInput[], options: PulumiAuditOptions): Report {
-  const config = GateConfigSchema.parse(options.config ?? {});
+  const config = parsedConfig(options.config);
   const input = fromPulumiResources(rows, { approvedTypes: config.approvedConstructs.map((a) => a.type) });
   markDiscovered(input, rows);
   return evaluate({ ...input, scope: "changes", sources: options.sources ?? [] }, { config, clock: options.clock, exemptions: options.exemptions });

@@ -141,18 +141,24 @@ export interface ParentIndex {
 
 export function indexResources(list: readonly { urn: string; type?: string; parent?: string }[]): ParentIndex {
   const byUrn = new Map(list.map((r) => [r.urn, r]));
-  const byQt = new Map<string, { urn: string; type?: string; parent?: string }[]>();
-  for (const r of list) {
-    try {
-      const qt = parseUrn(r.urn).qualifiedType;
-      const list = byQt.get(qt);
-      if (list) list.push(r);
-      else byQt.set(qt, [r]);
-    } catch {
-      /* not a URN: no chain */
+  // By qualified type only when a parent must be inferred (most resources name theirs): built on first use.
+  let byQt: Map<string, { urn: string; type?: string; parent?: string }[]> | undefined;
+  const qualified = () => {
+    if (byQt) return byQt;
+    byQt = new Map();
+    for (const r of list) {
+      try {
+        const qt = parseUrn(r.urn).qualifiedType;
+        const same = byQt.get(qt);
+        if (same) same.push(r);
+        else byQt.set(qt, [r]);
+      } catch {
+        /* not a URN: no chain */
+      }
     }
-  }
-  return { get: (u) => byUrn.get(u), byQualifiedType: (qt) => byQt.get(qt) ?? [] };
+    return byQt;
+  };
+  return { get: (u) => byUrn.get(u), byQualifiedType: (qt) => qualified().get(qt) ?? [] };
 }
 
 /**
@@ -231,6 +237,8 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
   const components: ComponentRecord[] = [];
   for (const r of rows) {
     const entry = catalogByPulumiType(r.type);
+    // Most resources of a stack are neither: their parent chain is not needed.
+    if (!entry && !isGovernedComponentType(r.type, options.approvedTypes)) continue;
     const parents = parentChain(r.urn, r.parent, index);
     if (entry) {
       // Catalog entries with a Terraform type are modelled with its attribute names: bridged
@@ -255,7 +263,7 @@ export function fromPulumiResources(list: readonly PulumiResourceInput[], option
       const refs = propRefsOf(r.type, r.propertyDependencies, BRIDGED_PROVIDERS.includes(r.type.split(":")[0]) || entry.terraform !== undefined);
       if (refs) res.propRefs = refs;
       resources.push(res);
-    } else if (isGovernedComponentType(r.type, options.approvedTypes)) {
+    } else {
       const { props, unknownPaths } = convertProps("nhi-governance:component", r.props ?? {});
       const comp: ComponentRecord = { id: r.urn, type: r.type, inputs: props, parents };
       if (unknownPaths.length) comp.unknownPaths = unknownPaths;

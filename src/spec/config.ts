@@ -1,5 +1,4 @@
 import * as z from "zod";
-import safeRegex from "safe-regex2";
 import { isDuration } from "./duration";
 import { GuardrailConfigSchema } from "./guardrail";
 import { moduleSourcePatternProblem } from "./module-source";
@@ -35,6 +34,9 @@ const githubOidcProviderArn = z
  * in messages). Patterns with nested quantifiers such as `(a+)+` are refused (safe-regex2), and
  * owners are at most 256 characters (AWS's tag value limit), so a check stays fast.
  */
+/** safe-regex2, loaded when a config has an owner pattern: most have none, and a policy pack or CLI run then need not load it. */
+const safeRegex = (pattern: string): boolean => (require("safe-regex2") as typeof import("safe-regex2")).safeRegex(pattern);
+
 export const OwnerPatternSchema = z.strictObject({
   pattern: z
     .string({ error: "expected ownerPattern.pattern: a regular expression (text)" })
