@@ -546,15 +546,36 @@ function inFieldOrder(issues: FieldIssue[]): FieldIssue[] {
   return issues.map((i, n) => ({ i, n })).sort((a, b) => rank(a.i) - rank(b.i) || a.n - b.n).map((x) => x.i);
 }
 
-/** The spec with what the gate config supplies filled in: the permissions boundary, and a github-oidc trust's OIDC provider. */
+/**
+ * The spec with what the gate config supplies filled in: the permissions boundary, and a
+ * github-oidc trust's OIDC provider. A field filled in takes its place in the schema's key order,
+ * so the spec's JSON is the same text as that of the spec parsed again (what a gate does with a
+ * component's recorded spec): renders are memoized by that text (src/render/aws.ts).
+ */
 function resolveSpec(spec: z.output<typeof BaseSpecSchema>, config: GateConfig): GovernedIdentitySpec {
-  const out: GovernedIdentitySpec = { ...spec, permissionsBoundary: spec.permissionsBoundary ?? (config.defaultPermissionsBoundary as string) };
+  const out = (spec.permissionsBoundary === undefined ? withKey(spec, "permissionsBoundary", config.defaultPermissionsBoundary, SPEC_KEYS) : { ...spec }) as GovernedIdentitySpec;
   const t = spec.trust;
   if (t?.kind === "github-oidc" && t.oidcProviderArn === undefined) {
     const choice = chooseGithubOidcProvider({ account: t.account, environment: spec.environment }, config);
-    out.trust = { ...t, oidcProviderArn: choice.arn };
+    out.trust = withKey(t, "oidcProviderArn", choice.arn, GITHUB_TRUST_KEYS);
   }
   return out;
+}
+
+const SPEC_KEYS = Object.keys(BaseSpecSchema.shape);
+const GITHUB_TRUST_KEYS = Object.keys(TrustSchema.options.find((o) => o.shape.kind.value === "github-oidc")?.shape ?? {});
+
+/** `o` with `key` set to `value`, its keys in `order` (then any others, as they were). */
+function withKey<T extends object>(o: T, key: string, value: unknown, order: readonly string[]): T {
+  const src = o as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of order) {
+    if (k === key) out[k] = value;
+    else if (Object.hasOwn(src, k)) out[k] = src[k];
+  }
+  for (const k of Object.keys(src)) if (!Object.hasOwn(out, k)) out[k] = src[k];
+  if (!Object.hasOwn(out, key)) out[key] = value;
+  return out as T;
 }
 
 /** Validate a spec; throws SpecValidationError naming the identity and every bad field at once. */
