@@ -178,7 +178,8 @@ export class NhiGovernance implements IAspect {
         if (gate.reuse && !gate.judging) {
           // Nothing could change the stack since it was judged: the JSON judged is the JSON written.
           const tf = gate.judgedTf as Record<string, unknown>;
-          gate.reuse = gate.armed = false;
+          gate.reuse = false;
+          gate.armed = gate.inStockRun();
           return tf;
         }
         return watch(
@@ -227,12 +228,17 @@ export class NhiGovernance implements IAspect {
         try {
           return synthesize.call(this, session);
         } finally {
-          gate.synthesizing--;
-          gate.reuse = false;
+          // The run is over (the JSON written): the check is disarmed, as after a write outside it.
+          if (--gate.synthesizing === 0) gate.reuse = gate.armed = false;
         }
       },
     });
     this.watchedSynthesizer = synth;
+  }
+
+  /** Inside the stock synthesizer's run for this stack (its write is the run's last build of the JSON). */
+  private inStockRun(): boolean {
+    return this.synthesizing > 0 && this.stack.synthesizer === this.watchedSynthesizer;
   }
 
   /** The aspect: marks the stack for judgement once every aspect has run (the validation). */
@@ -253,7 +259,7 @@ export class NhiGovernance implements IAspect {
     const tf = this.judge();
     if (!tf) return;
     this.armed = true;
-    this.reuse = this.synthesizing > 0 && this.stack.synthesizer === this.watchedSynthesizer && nothingRunsBeforeWrite(this.stack, this.validation);
+    this.reuse = this.inStockRun() && nothingRunsBeforeWrite(this.stack, this.validation);
   }
 
   /** Evaluate the stack as it is now (or `tf`, its JSON just built) and annotate the findings; returns the JSON judged. */
@@ -320,7 +326,11 @@ export class NhiGovernance implements IAspect {
    */
   private checkUnchanged(tf?: Record<string, unknown>): void {
     if (this.judging || !this.armed) return;
-    this.armed = this.reuse = false;
+    // Inside the stock synthesizer's run the check stays armed to its end: a validation or custom
+    // synthesis that builds the JSON (which checks it) and then edits the stack is caught at the
+    // write. Elsewhere the first build after the judgement is taken for the write.
+    this.reuse = false;
+    this.armed = this.inStockRun();
     this.judging = true;
     let failing: string[] = [];
     try {
