@@ -277,6 +277,57 @@ export type GovernedIdentitySpecInput = z.input<typeof BaseSpecSchema>;
  * uses to read back a spec declared earlier (its recertification date may have passed since).
  */
 export const GovernedIdentitySpecShape = BaseSpecSchema;
+
+/*
+ * Reading a recorded spec back (GovernedIdentitySpecShape, which is context-free) is memoized by
+ * its JSON text: a gate in the same process as the constructs reads back the specs they have just
+ * parsed. A spec specIssues (parseSpec) returns is recorded as its own reading: the shape's checks are a subset
+ * of parseSpec's and reading it is idempotent (no transforms, defaults filled in already, fields
+ * resolveSpec fills in kept in the schema's key order), so it reads back as the same text
+ * (test/spec/read-back.test.ts). Other input is memoized only when it is plain JSON data (plain
+ * objects, arrays, strings, finite numbers, booleans, null; no toJSON), where the text is all the
+ * schema reads; anything else, and anything the schema rejects, is parsed each time. A hit is a
+ * fresh copy (the text parsed), so no caller shares it. Bounded.
+ */
+const READ_BACK_MAX = 10_000;
+const readBack = new Map<string, string>();
+
+function rememberReadBack(spec: GovernedIdentitySpec): void {
+  const text = JSON.stringify(spec);
+  if (readBack.size >= READ_BACK_MAX) readBack.clear();
+  readBack.set(text, text);
+}
+
+/** `GovernedIdentitySpecShape.safeParse(raw)`, memoized by content (above): how a gate reads back a recorded spec. */
+export function readBackSpec(raw: unknown): ReturnType<typeof GovernedIdentitySpecShape.safeParse> {
+  const key = plainJsonText(raw);
+  const hit = key === undefined ? undefined : readBack.get(key);
+  if (hit !== undefined) return { success: true, data: JSON.parse(hit) } as ReturnType<typeof GovernedIdentitySpecShape.safeParse>;
+  const parsed = GovernedIdentitySpecShape.safeParse(raw);
+  if (parsed.success && key !== undefined) {
+    const text = plainJsonText(parsed.data);
+    if (text !== undefined) {
+      if (readBack.size >= READ_BACK_MAX) readBack.clear();
+      readBack.set(key, text);
+    }
+  }
+  return parsed;
+}
+
+/** The JSON text of `v` when it is plain JSON data (what JSON.parse could have made), else undefined. */
+function plainJsonText(v: unknown): string | undefined {
+  let plain = true;
+  const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, value: unknown) {
+    if (this[k] !== value) plain = false; // a toJSON
+    else if (typeof value === "number") plain &&= Number.isFinite(value);
+    else if (typeof value === "object" && value !== null) {
+      const proto = Object.getPrototypeOf(value);
+      plain &&= Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+    } else if (typeof value !== "string" && typeof value !== "boolean" && value !== null) plain = false;
+    return value;
+  });
+  return plain ? text : undefined;
+}
 /** A validated spec: defaults applied, the permissions boundary and a github-oidc trust's OIDC provider resolved from the gate config. */
 export type GovernedIdentitySpec = z.output<typeof BaseSpecSchema> & { permissionsBoundary: string };
 
@@ -530,7 +581,11 @@ function subjectOf(input: unknown): string {
 export function specIssues(input: unknown, ctx: SpecContext = {}): { issues: FieldIssue[]; spec?: GovernedIdentitySpec } {
   const placeholders = placeholderIssues(input);
   const result = specSchema(ctx).safeParse(input);
-  if (result.success && !placeholders.length) return { issues: [], spec: resolveSpec(result.data, ctx.config ?? DEFAULT_CONFIG) };
+  if (result.success && !placeholders.length) {
+    const spec = resolveSpec(result.data, ctx.config ?? DEFAULT_CONFIG);
+    rememberReadBack(spec);
+    return { issues: [], spec };
+  }
   const held = new Set(placeholders.map((p) => p.path));
   const rest = result.success ? [] : zodIssues(result.error, input).filter((i) => !held.has(i.path));
   return { issues: inFieldOrder(mergeIssues([...placeholders, ...rest])) };
