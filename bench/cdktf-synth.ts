@@ -68,12 +68,13 @@ let rendered: RenderedIdentity[] = [];
  * find the renders of an earlier one.
  */
 let size = 0;
-function prepare(n: number, run: number): void {
+function prepare(n: number, run: number, variant: Variant): void {
   inputs = Array.from({ length: n }, (_, i) => {
     const base = kinds[i % kinds.length];
     return { ...base, name: `${base.name}-${i}-${run}` };
   });
-  rendered = inputs.map((s) => renderIdentity(parseSpec(s, { clock })));
+  // Only the raw side's: the other variants' specs must reach their constructs unrendered.
+  rendered = variant === "raw" ? inputs.map((s) => renderIdentity(parseSpec(s, { clock }))) : [];
 }
 
 function raw(stack: TerraformStack): void {
@@ -119,7 +120,7 @@ let lastCpuMs = 0;
 function synthOnce(variant: Variant): number {
   const run = outN++;
   const outdir = path.join(outRoot, String(run));
-  prepare(size, run);
+  prepare(size, run, variant);
   gc();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
