@@ -21,6 +21,7 @@ const to = path.join(root, "constructs", "cdktn");
 /** [pattern, replacement] applied to import specifiers only. */
 const SPECIFIERS = [
   [/^cdktf$/, "cdktn"],
+  [/^cdktf\/lib\//, "cdktn/lib/"],
   [/^@cdktf\/provider-aws\//, "@cdktn/provider-aws/"],
   [/^@cdktf\/provider-time\/lib\/(provider|rotating)$/, "./time-provider"],
 ];

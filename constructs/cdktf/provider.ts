@@ -179,13 +179,15 @@ interface TimeProviderClasses {
  * The hashicorp/time bindings, loaded on first use: only a static-key identity needs them, so a
  * stack without one works without the optional peer @cdktf/provider-time installed.
  */
+let timeClasses: TimeProviderClasses | undefined;
 function timeProviderClasses(scope: Construct): TimeProviderClasses {
+  if (timeClasses) return timeClasses;
   try {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { Rotating } = require("@cdktf/provider-time/lib/rotating");
     const { TimeProvider } = require("@cdktf/provider-time/lib/provider");
     /* eslint-enable @typescript-eslint/no-require-imports */
-    return { Rotating, TimeProvider };
+    return (timeClasses = { Rotating, TimeProvider });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code !== "MODULE_NOT_FOUND" || !/provider-time/.test(err.message)) throw e;
@@ -231,15 +233,20 @@ function ensureTimeProvider(scope: Construct, TimeProvider: TimeProviderClasses[
   }
   const ours = new TimeProvider(stack, TIME_PROVIDER_ID);
   timeProviders.set(stack, ours);
-  ours.node.addValidation({
+  const validation = {
     validate: () => {
       const others = stack.node.findAll().filter((n) => n !== ours && isDefaultTimeProvider(n));
       return others.length
         ? [`GovernedIdentity added a time provider (${ours.node.path}) for time_rotating, and ${others.map((o) => o.node.path).join(", ")} configures another one: create your TimeProvider before the first static-key GovernedIdentity so it is reused`]
         : [];
     },
-  });
+  };
+  READ_ONLY_VALIDATIONS.add(validation);
+  ours.node.addValidation(validation);
 }
+
+/** Validations this package adds that only read the construct tree (NhiGovernance may hand the judged JSON to the synthesizer past them). */
+export const READ_ONLY_VALIDATIONS = new WeakSet<object>();
 
 // ---- GovernancePerimeter (the cloud-side guardrail, governance-perimeter.ts) ----
 

@@ -1,6 +1,6 @@
 import { GateConfig } from "../spec/config";
 import { moduleSourceMatches } from "../spec/module-source";
-import { GovernedIdentitySpec, GovernedIdentitySpecShape, zodIssues } from "../spec/identity";
+import { GovernedIdentitySpec, readBackSpec, zodIssues } from "../spec/identity";
 import { TAG } from "../spec/tags";
 import { canonicalJson, normalizePolicy, PolicyParseError } from "../iam/policy";
 import { computeSeal } from "../render/seal";
@@ -186,7 +186,7 @@ function exclusiveProblem(r: IdentityResource, kind: "role" | "user" | undefined
 
 export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; error?: string; accessGracePeriodDays?: number } {
   const raw = (comp.inputs.spec ?? comp.inputs) as Record<string, unknown>;
-  const parsed = GovernedIdentitySpecShape.safeParse(raw);
+  const parsed = readBackSpec(raw);
   if (!parsed.success) return { error: zodIssues(parsed.error, raw).map((i) => `${i.path}: ${i.message}`).join("; ") };
   if (!parsed.data.permissionsBoundary) return { error: "permissionsBoundary: missing in the declared spec" };
   const grace = (comp.inputs.governance as { accessGracePeriodDays?: number } | undefined)?.accessGracePeriodDays;

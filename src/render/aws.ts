@@ -4,7 +4,7 @@ import { GovernedIdentitySpec, lifecycleTagsOf, StatementSpec, TrustSpec } from 
 import { TAG } from "../spec/tags";
 import { addDays, isoDate, parseDate } from "../engine/clock";
 import { computeSeal } from "./seal";
-import { chooseGithubOidcProvider } from "./github-oidc";
+import { chooseGithubOidcProvider, GithubOidcConfig } from "./github-oidc";
 
 /**
  * The one renderer: a validated spec (plus gate config) to the AWS shape of a governed
@@ -69,7 +69,7 @@ export function secretName(spec: Pick<GovernedIdentitySpec, "name">): string {
  * config supplies it (`chooseGithubOidcProvider`: the role's account's entry, else the default);
  * either way the ARN is a literal in the policy, so the seal is verifiable at plan time.
  */
-export function renderTrust(trust: TrustSpec, config: GateConfig = DEFAULT_CONFIG, environment?: string): PolicyDocument {
+export function renderTrust(trust: TrustSpec, config: GithubOidcConfig = DEFAULT_CONFIG, environment?: string): PolicyDocument {
   switch (trust.kind) {
     case "github-oidc": {
       const sub = trust.ref ? `repo:${trust.repository}:ref:${trust.ref}` : `repo:${trust.repository}:environment:${trust.environment}`;
@@ -130,7 +130,7 @@ function doc(statements: Record<string, unknown>[]): PolicyDocument {
 }
 
 /** The instant access lapses: the recertification date plus the grace period, at 00:00 UTC. */
-export function accessExpiry(spec: GovernedIdentitySpec, config: GateConfig): string {
+export function accessExpiry(spec: GovernedIdentitySpec, config: Pick<GateConfig, "accessGracePeriodDays">): string {
   const byRecertification = addDays(parseDate(spec.recertifyBy) as Date, config.accessGracePeriodDays);
   const emergencyEnd = spec.emergency ? (parseDate(spec.emergency.expires) as Date) : undefined;
   const end = emergencyEnd && emergencyEnd.getTime() < byRecertification.getTime() ? emergencyEnd : byRecertification;
@@ -150,7 +150,51 @@ function renderStatement(s: StatementSpec, expiresAt: string, i: number): Record
   };
 }
 
-export function renderIdentity(spec: GovernedIdentitySpec, config: GateConfig = DEFAULT_CONFIG, governedBy: string = GOVERNED_IDENTITY_TYPE): RenderedIdentity {
+/** The gate config fields rendering reads (the access grace period; the GitHub OIDC provider choice). */
+const RENDER_CONFIG_KEYS = ["accessGracePeriodDays", "environmentAccounts", "githubOidcProviderArns", "defaultGithubOidcProviderArn"] as const;
+export type RenderConfig = Pick<GateConfig, (typeof RENDER_CONFIG_KEYS)[number]>;
+
+/*
+ * Renders are memoized by their inputs' content: the construct renders its spec, and the gate
+ * renders the same spec again from the component's recorded inputs to compare (NhiGovernance in
+ * the same process: a second render of every identity per synth). The key is the JSON text of
+ * the governed-by type, the config fields rendering reads (RenderConfig: the renderer is given
+ * those and nothing else) and the spec. Results are frozen to the bottom, so no caller can change
+ * what another is given; the memo is bounded.
+ */
+const RENDER_MEMO_MAX = 10_000;
+const renderMemo = new Map<string, RenderedIdentity>();
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * The AWS shape of a validated spec (see RenderedIdentity). The result is frozen and may be shared
+ * with other callers that render the same spec: copy what you change.
+ */
+export function renderIdentity(spec: GovernedIdentitySpec, config: RenderConfig = DEFAULT_CONFIG, governedBy: string = GOVERNED_IDENTITY_TYPE): RenderedIdentity {
+  const used: RenderConfig = {
+    accessGracePeriodDays: config.accessGracePeriodDays,
+    environmentAccounts: config.environmentAccounts,
+    githubOidcProviderArns: config.githubOidcProviderArns,
+    defaultGithubOidcProviderArn: config.defaultGithubOidcProviderArn,
+  };
+  const key = JSON.stringify([governedBy, used, spec]);
+  let hit = renderMemo.get(key);
+  if (!hit) {
+    hit = deepFreeze(renderUncached(spec, used, governedBy));
+    if (renderMemo.size >= RENDER_MEMO_MAX) renderMemo.clear();
+    renderMemo.set(key, hit);
+  }
+  return hit;
+}
+
+function renderUncached(spec: GovernedIdentitySpec, config: RenderConfig, governedBy: string): RenderedIdentity {
   const expiresAt = accessExpiry(spec, config);
   const statements = spec.access.map((s, i) => renderStatement(s, expiresAt, i));
   const cred = spec.credential;

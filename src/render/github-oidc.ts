@@ -34,7 +34,10 @@ export function accountOfOidcProvider(arn: string): string | undefined {
  * provider is per account and a role can only trust one in its own account, so a known account
  * never falls back to another account's provider.
  */
-export function chooseGithubOidcProvider(t: GithubOidcChoiceInput, config: GateConfig): GithubOidcChoice {
+/** The gate config fields the choice reads. */
+export type GithubOidcConfig = Pick<GateConfig, "environmentAccounts" | "githubOidcProviderArns" | "defaultGithubOidcProviderArn">;
+
+export function chooseGithubOidcProvider(t: GithubOidcChoiceInput, config: GithubOidcConfig): GithubOidcChoice {
   if (t.oidcProviderArn !== undefined) {
     const inArn = accountOfOidcProvider(t.oidcProviderArn);
     if (t.account !== undefined && inArn !== undefined && inArn !== t.account) {

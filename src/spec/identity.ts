@@ -277,6 +277,57 @@ export type GovernedIdentitySpecInput = z.input<typeof BaseSpecSchema>;
  * uses to read back a spec declared earlier (its recertification date may have passed since).
  */
 export const GovernedIdentitySpecShape = BaseSpecSchema;
+
+/*
+ * Reading a recorded spec back (GovernedIdentitySpecShape, which is context-free) is memoized by
+ * its JSON text: a gate in the same process as the constructs reads back the specs they have just
+ * parsed. A spec specIssues (parseSpec) returns is recorded as its own reading: the shape's checks are a subset
+ * of parseSpec's and reading it is idempotent (no transforms, defaults filled in already, fields
+ * resolveSpec fills in kept in the schema's key order), so it reads back as the same text
+ * (test/spec/read-back.test.ts). Other input is memoized only when it is plain JSON data (plain
+ * objects, arrays, strings, finite numbers, booleans, null; no toJSON), where the text is all the
+ * schema reads; anything else, and anything the schema rejects, is parsed each time. A hit is a
+ * fresh copy (the text parsed), so no caller shares it. Bounded.
+ */
+const READ_BACK_MAX = 10_000;
+const readBack = new Map<string, string>();
+
+function rememberReadBack(spec: GovernedIdentitySpec): void {
+  const text = JSON.stringify(spec);
+  if (readBack.size >= READ_BACK_MAX) readBack.clear();
+  readBack.set(text, text);
+}
+
+/** `GovernedIdentitySpecShape.safeParse(raw)`, memoized by content (above): how a gate reads back a recorded spec. */
+export function readBackSpec(raw: unknown): ReturnType<typeof GovernedIdentitySpecShape.safeParse> {
+  const key = plainJsonText(raw);
+  const hit = key === undefined ? undefined : readBack.get(key);
+  if (hit !== undefined) return { success: true, data: JSON.parse(hit) } as ReturnType<typeof GovernedIdentitySpecShape.safeParse>;
+  const parsed = GovernedIdentitySpecShape.safeParse(raw);
+  if (parsed.success && key !== undefined) {
+    const text = plainJsonText(parsed.data);
+    if (text !== undefined) {
+      if (readBack.size >= READ_BACK_MAX) readBack.clear();
+      readBack.set(key, text);
+    }
+  }
+  return parsed;
+}
+
+/** The JSON text of `v` when it is plain JSON data (what JSON.parse could have made), else undefined. */
+function plainJsonText(v: unknown): string | undefined {
+  let plain = true;
+  const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, value: unknown) {
+    if (this[k] !== value) plain = false; // a toJSON
+    else if (typeof value === "number") plain &&= Number.isFinite(value);
+    else if (typeof value === "object" && value !== null) {
+      const proto = Object.getPrototypeOf(value);
+      plain &&= Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+    } else if (typeof value !== "string" && typeof value !== "boolean" && value !== null) plain = false;
+    return value;
+  });
+  return plain ? text : undefined;
+}
 /** A validated spec: defaults applied, the permissions boundary and a github-oidc trust's OIDC provider resolved from the gate config. */
 export type GovernedIdentitySpec = z.output<typeof BaseSpecSchema> & { permissionsBoundary: string };
 
@@ -530,7 +581,11 @@ function subjectOf(input: unknown): string {
 export function specIssues(input: unknown, ctx: SpecContext = {}): { issues: FieldIssue[]; spec?: GovernedIdentitySpec } {
   const placeholders = placeholderIssues(input);
   const result = specSchema(ctx).safeParse(input);
-  if (result.success && !placeholders.length) return { issues: [], spec: resolveSpec(result.data, ctx.config ?? DEFAULT_CONFIG) };
+  if (result.success && !placeholders.length) {
+    const spec = resolveSpec(result.data, ctx.config ?? DEFAULT_CONFIG);
+    rememberReadBack(spec);
+    return { issues: [], spec };
+  }
   const held = new Set(placeholders.map((p) => p.path));
   const rest = result.success ? [] : zodIssues(result.error, input).filter((i) => !held.has(i.path));
   return { issues: inFieldOrder(mergeIssues([...placeholders, ...rest])) };
@@ -546,15 +601,36 @@ function inFieldOrder(issues: FieldIssue[]): FieldIssue[] {
   return issues.map((i, n) => ({ i, n })).sort((a, b) => rank(a.i) - rank(b.i) || a.n - b.n).map((x) => x.i);
 }
 
-/** The spec with what the gate config supplies filled in: the permissions boundary, and a github-oidc trust's OIDC provider. */
+/**
+ * The spec with what the gate config supplies filled in: the permissions boundary, and a
+ * github-oidc trust's OIDC provider. A field filled in takes its place in the schema's key order,
+ * so the spec's JSON is the same text as that of the spec parsed again (what a gate does with a
+ * component's recorded spec): renders are memoized by that text (src/render/aws.ts).
+ */
 function resolveSpec(spec: z.output<typeof BaseSpecSchema>, config: GateConfig): GovernedIdentitySpec {
-  const out: GovernedIdentitySpec = { ...spec, permissionsBoundary: spec.permissionsBoundary ?? (config.defaultPermissionsBoundary as string) };
+  const out = (spec.permissionsBoundary === undefined ? withKey(spec, "permissionsBoundary", config.defaultPermissionsBoundary, SPEC_KEYS) : { ...spec }) as GovernedIdentitySpec;
   const t = spec.trust;
   if (t?.kind === "github-oidc" && t.oidcProviderArn === undefined) {
     const choice = chooseGithubOidcProvider({ account: t.account, environment: spec.environment }, config);
-    out.trust = { ...t, oidcProviderArn: choice.arn };
+    out.trust = withKey(t, "oidcProviderArn", choice.arn, GITHUB_TRUST_KEYS);
   }
   return out;
+}
+
+const SPEC_KEYS = Object.keys(BaseSpecSchema.shape);
+const GITHUB_TRUST_KEYS = Object.keys(TrustSchema.options.find((o) => o.shape.kind.value === "github-oidc")?.shape ?? {});
+
+/** `o` with `key` set to `value`, its keys in `order` (then any others, as they were). */
+function withKey<T extends object>(o: T, key: string, value: unknown, order: readonly string[]): T {
+  const src = o as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of order) {
+    if (k === key) out[k] = value;
+    else if (Object.hasOwn(src, k)) out[k] = src[k];
+  }
+  for (const k of Object.keys(src)) if (!Object.hasOwn(out, k)) out[k] = src[k];
+  if (!Object.hasOwn(out, key)) out[key] = value;
+  return out as T;
 }
 
 /** Validate a spec; throws SpecValidationError naming the identity and every bad field at once. */

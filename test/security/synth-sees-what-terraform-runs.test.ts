@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { IConstruct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { App, Aspects, IAspect, TerraformHclModule, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -90,6 +90,42 @@ describe("the CDKTF aspect judges the stack after every aspect has run", () => {
     // The integrity finding (the role embeds a policy its spec does not render) and the substance one.
     expect(error).toMatch(/\n\[sneaky\/deployer\/role\] NHI-GOV-002\[ManagedPolicy::arn:aws:iam::aws:policy\/AdministratorAccess\] /);
     expect(error).toMatch(/\n\[sneaky\/deployer\/role\] NHI-GOV-007\[Policy::AdministratorAccess\] /);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it("a validation that builds the stack's JSON first (taking the check for the write) and then edits a governed role fails synth too", () => {
+    const { app, outdir } = tmpApp();
+    const stack = governedStack(app, "builds-first");
+    const role = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole) as IamRole;
+    // Named like one of cdktf's own validations, which only read the tree.
+    class ValidateProviderPresence {
+      validate(): string[] {
+        stack.toTerraform();
+        role.addOverride("managed_policy_arns", [ADMIN]);
+        return [];
+      }
+    }
+    role.node.addValidation(new ValidateProviderPresence());
+    const error = synthError(app);
+    expect(error).toMatch(/^NhiGovernance: builds-first changed after the gate judged it .*\n/);
+    expect(error).toMatch(/\n\[builds-first\/deployer\/role\] NHI-GOV-007\[Policy::AdministratorAccess\] /);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it("so does a custom synthesis that builds the stack's JSON and then edits a governed role", () => {
+    const { app, outdir } = tmpApp();
+    const stack = governedStack(app, "custom-synthesis");
+    const role = stack.node.findAll().find((n): n is IamRole => n instanceof IamRole) as IamRole;
+    const hook = new Construct(stack, "hook");
+    Object.defineProperty(hook, Symbol.for("cdktf/customSynthesis"), {
+      value: {
+        onSynthesize: () => {
+          stack.toTerraform();
+          role.addOverride("managed_policy_arns", [ADMIN]);
+        },
+      },
+    });
+    expect(synthError(app)).toMatch(/^NhiGovernance: custom-synthesis changed after the gate judged it .*\n/);
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
