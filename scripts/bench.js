@@ -142,6 +142,10 @@ console.log(JSON.stringify({ ms, sealed, equal }));`;
 const GATE = `
 const path = require("path");
 const { main } = require(path.join(${JSON.stringify(dist)}, "cli", "main.js"));
+// main.js loads the gate's implementation (cli/run.js) in the plan command's action: loaded here,
+// before the clock starts, as the read+JSON.parse baseline loads nothing in its window. Loading
+// is in the "gate process (wall)" column and the cold-start table.
+require(path.join(${JSON.stringify(dist)}, "cli", "run.js"));
 const sink = { write() {} };
 const t0 = process.hrtime.bigint();
 main(["plan", process.argv[1], "--now", "2026-06-01", "--format", "json", "--output", process.argv[2]], { stdout: sink, stderr: sink, env: {} }).then((code) => {
