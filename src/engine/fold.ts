@@ -18,6 +18,24 @@ function withSentence(message: string, sentence: string): string {
   return at >= 0 ? `${message.slice(0, at)}. ${sentence}${message.slice(at)}` : `${message.replace(/\.?$/, ".")} ${sentence}`;
 }
 
+/**
+ * `list.sort()` for the short lists of part ids, in place: an insertion sort comparing as `sort()`
+ * does (by UTF-16 code units, as `<` does; stable), without the work array `sort()` allocates.
+ */
+function sortStrings(list: string[]): string[] {
+  if (list.length > 32) return list.sort();
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i];
+    let j = i - 1;
+    while (j >= 0 && v < list[j]) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = v;
+  }
+  return list;
+}
+
 /** The attribute every part is about (`tags` for `tags.nhi:owner` and `tags.nhi:purpose`), if they share one. */
 function commonField(parts: Finding[]): string | undefined {
   const heads = new Set(parts.map((p) => (p.field ?? "").split(".")[0]));
@@ -122,7 +140,7 @@ export class Folder {
         this.foldedRaw.push(first);
         continue;
       }
-      const one: Finding = { ...group[0], findingId: first.rule.id, message: fold.message(first.resource, parts), severity, parts: group.map((f) => f.findingId).sort() };
+      const one: Finding = { ...group[0], findingId: first.rule.id, message: fold.message(first.resource, parts), severity, parts: sortStrings(group.map((f) => f.findingId)) };
       const field = commonField(group);
       if (field) one.field = field;
       else delete one.field;
@@ -155,7 +173,7 @@ export class Folder {
     };
     for (let i = 0; i < this.out.length; i++) consider(this.out[i], this.outRaw[i]);
     for (let i = 0; i < this.folded.length; i++) consider(this.folded[i], this.foldedRaw[i]);
-    for (const f of grown) f.parts?.sort();
+    for (const f of grown) if (f.parts) sortStrings(f.parts);
     return kept;
   }
 }
