@@ -2,6 +2,7 @@ import { Rule, RuleFinding } from "../rules/rule";
 import { severityRank } from "../spec/config";
 import { IdentityResource } from "./model";
 import { Finding } from "./report";
+import { sortStrings } from "../util/sort";
 
 /** What the engine knows about a finding a rule reported, before it is folded. */
 export interface RawFinding {
@@ -16,24 +17,6 @@ const moreSevere = (a: Finding["severity"], b: Finding["severity"]) => (severity
 function withSentence(message: string, sentence: string): string {
   const at = message.indexOf(". Expected: ");
   return at >= 0 ? `${message.slice(0, at)}. ${sentence}${message.slice(at)}` : `${message.replace(/\.?$/, ".")} ${sentence}`;
-}
-
-/**
- * `list.sort()` for the short lists of part ids, in place: an insertion sort comparing as `sort()`
- * does (by UTF-16 code units, as `<` does; stable), without the work array `sort()` allocates.
- */
-function sortStrings(list: string[]): string[] {
-  if (list.length > 32) return list.sort();
-  for (let i = 1; i < list.length; i++) {
-    const v = list[i];
-    let j = i - 1;
-    while (j >= 0 && v < list[j]) {
-      list[j + 1] = list[j];
-      j--;
-    }
-    list[j + 1] = v;
-  }
-  return list;
 }
 
 /** The attribute every part is about (`tags` for `tags.nhi:owner` and `tags.nhi:purpose`), if they share one. */
