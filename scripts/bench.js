@@ -9,7 +9,8 @@
  * resources (governed roles from renderIdentity with their policies and instance profiles,
  * plus 1% hand-written roles that produce findings). For each size: the time to read and
  * JSON.parse the file (the floor), the gate's time in-process (read, validate, model,
- * evaluate, redact, JSON report) and its wall time as a process, and peak RSS of each.
+ * evaluate, redact, JSON report; its modules loaded before the clock starts, as the floor loads
+ * none in its window) and its wall time as a process (start and loading included), and peak RSS of each.
  * The last column is a reference: the parse plus the least a seal-verifying gate must do (parse
  * two policies per sealed role, hash one payload), to show what the 1.5x budget leaves.
  * Cold start (coldStart): bin/nhi-gate.js as installed, on one-resource inputs, next to
