@@ -59,6 +59,9 @@ function writePlan(file: string): { identities: number } {
 const GATE = `
 const path = require("path");
 const { main } = require(path.join(${JSON.stringify(out)}, "src", "cli", "main.js"));
+// The plan command's implementation, which main.js loads in its action: loaded before the clock
+// starts (the read+JSON.parse floor loads nothing in its window), as scripts/bench.js does.
+require(path.join(${JSON.stringify(out)}, "src", "cli", "run.js"));
 const sink = { write() {} };
 const t0 = process.hrtime.bigint();
 main(["plan", process.argv[1], "--now", "2026-06-01", "--format", "json", "--output", process.argv[2]], { stdout: sink, stderr: sink, env: {} }).then((code) => {

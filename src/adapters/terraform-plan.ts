@@ -250,13 +250,13 @@ function resolveRefs(resources: IdentityResource[]): void {
  * edited (a mangled `resource_changes` key or `type` would hide the identity from the gate), so
  * it is an input error, never a pass. A `null` planned_values has nothing to compare.
  */
-function checkPlannedAreListed(planned: unknown, listed: Set<string>, name: string): void {
+function checkPlannedAreListed(planned: unknown, listed: (address: string) => boolean, name: string): void {
   if (planned === undefined || planned === null) return;
   if (!isRecord(planned)) throw new InputError(`${name}: planned_values: expected an object`);
   walkModuleResources(planned.root_module, name, "planned_values.root_module", (raw, field) => {
     if (typeof raw.type !== "string" || raw.mode === "data" || !catalogByTerraformType(raw.type)) return;
     if (typeof raw.address !== "string") throw new InputError(`${name}: ${field}.address: expected the resource address, a string`);
-    if (listed.has(raw.address)) return;
+    if (listed(raw.address)) return;
     throw new InputError(
       `${name}: ${field}: ${raw.address} (${raw.type}) is planned, but resource_changes does not list it; Terraform lists every planned resource there (unchanged ones as no-op), so the file is corrupt or edited: regenerate it with terraform show -json`,
     );
@@ -289,9 +289,12 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   const resources: IdentityResource[] = [];
   let hiddenByModule: Map<string, HiddenContributor[]> | undefined;
   const hidden = () => (hiddenByModule ??= hiddenContributors(plan));
+  /** Addresses of the identity resources resource_changes lists, as the resources have them; deposed objects' apart. */
   const seen = new Set<string>();
-  /** Addresses of the identity resources resource_changes lists (deposed objects under their instance address). */
-  const listed = new Set<string>();
+  const seenDeposed = new Set<string>();
+  const isSeen = (address: string) => seen.has(address) || seenDeposed.has(address);
+  /** The instance addresses of deposed objects (the others' instance address is their address, in `seen`). */
+  const listedDeposed = new Set<string>();
   (plan.resource_changes ?? []).forEach((raw, i) => {
     const field = `resource_changes.${i}`;
     // Fast path for the many non-identity resources: a hand check (no copy); zod names the problem when it fails.
@@ -310,9 +313,11 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     checkDepth(props, where);
     checkDepth(c.before, where);
     const address = rc.deposed ? `${rc.address} (deposed ${rc.deposed})` : rc.address;
-    if (seen.has(address)) throw new InputError(`${name}: ${field}: resource address ${address} appears twice`);
-    seen.add(address);
-    listed.add(rc.address);
+    if (isSeen(address)) throw new InputError(`${name}: ${field}: resource address ${address} appears twice`);
+    if (rc.deposed) {
+      seenDeposed.add(address);
+      listedDeposed.add(rc.address);
+    } else seen.add(address);
     const typeAt = rc.module_address === undefined && rc.address.startsWith("module.") ? rc.address.lastIndexOf(`.${rc.type}.`) : -1;
     const moduleAddress = rc.module_address ?? (typeAt > 0 ? rc.address.slice(0, typeAt) : undefined);
     const localAddress = moduleAddress ? rc.address.slice(moduleAddress.length + 1) : rc.address;
@@ -357,11 +362,12 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     }
     resources.push(r);
   });
-  checkPlannedAreListed(plan.planned_values, listed, name);
+  // Listed: an instance address of a resource_changes entry (seen holds exactly the non-deposed ones).
+  checkPlannedAreListed(plan.planned_values, (a) => seen.has(a) || listedDeposed.has(a), name);
   // Identities in the prior state that the plan does not list: context for linking (older plans).
   if (isRecord(plan.prior_state) && isRecord(plan.prior_state.values)) {
     for (const r of stateModuleResources(plan.prior_state.values.root_module, name, "prior_state.values.root_module", "terraform-plan")) {
-      if (!seen.has(r.address)) {
+      if (!isSeen(r.address)) {
         seen.add(r.address);
         resources.push(r);
       }

@@ -73,9 +73,30 @@ export function writeOutput(file: string, content: string): void {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`--output ${file}: not a regular file`);
-    fs.writeFileSync(fd, content);
+    writeText(fd, content);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * A report in pieces of about a million characters: the UTF-8 copy of a 35 MB report is not held
+ * whole beside the string. A piece never ends between the halves of a surrogate pair, so the
+ * bytes are those of the whole string encoded at once.
+ */
+function writeText(fd: number, content: string): void {
+  if (content.length <= CHUNK) {
+    fs.writeFileSync(fd, content);
+    return;
+  }
+  for (let i = 0; i < content.length; ) {
+    let end = Math.min(i + CHUNK, content.length);
+    const last = content.charCodeAt(end - 1);
+    if (end < content.length && last >= 0xd800 && last <= 0xdbff) end++;
+    fs.writeFileSync(fd, content.slice(i, end));
+    i = end;
   }
 }
 

@@ -2,6 +2,7 @@ import { Rule, RuleFinding } from "../rules/rule";
 import { severityRank } from "../spec/config";
 import { IdentityResource } from "./model";
 import { Finding } from "./report";
+import { sortStrings } from "../util/sort";
 
 /** What the engine knows about a finding a rule reported, before it is folded. */
 export interface RawFinding {
@@ -122,7 +123,7 @@ export class Folder {
         this.foldedRaw.push(first);
         continue;
       }
-      const one: Finding = { ...group[0], findingId: first.rule.id, message: fold.message(first.resource, parts), severity, parts: group.map((f) => f.findingId).sort() };
+      const one: Finding = { ...group[0], findingId: first.rule.id, message: fold.message(first.resource, parts), severity, parts: sortStrings(group.map((f) => f.findingId)) };
       const field = commonField(group);
       if (field) one.field = field;
       else delete one.field;
@@ -155,7 +156,7 @@ export class Folder {
     };
     for (let i = 0; i < this.out.length; i++) consider(this.out[i], this.outRaw[i]);
     for (let i = 0; i < this.folded.length; i++) consider(this.folded[i], this.foldedRaw[i]);
-    for (const f of grown) f.parts?.sort();
+    for (const f of grown) if (f.parts) sortStrings(f.parts);
     return kept;
   }
 }

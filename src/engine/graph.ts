@@ -57,6 +57,12 @@ const TARGET_TYPES: Record<string, readonly string[]> = {
 /** Cloud Control (awscc, aws-native) types name themselves in a typed attribute (`role_name`), not `name`. */
 const OWN_NAME: Record<string, string> = { awscc_iam_role: "role_name", awscc_iam_user: "user_name", awscc_iam_group: "group_name", awscc_iam_managed_policy: "managed_policy_name" };
 
+/** The attributes a resource is found by (byValue), without and with its typed own-name attribute. */
+const VALUE_KEYS: readonly string[] = ["name", "arn", "id", "unique_id"];
+const OWN_KEYS: Record<string, readonly string[]> = Object.fromEntries(Object.values(OWN_NAME).map((own) => [own, [...VALUE_KEYS, own]]));
+/** The links of a resource whose entry has no owner attributes: one shared empty list (readers only iterate). */
+const NO_LINKS: Link[] = [];
+
 /** Whether `t` is of a kind `field` can name (`role` -> a role). */
 export function canName(field: string, t: IdentityResource): boolean {
   const types = TARGET_TYPES[field];
@@ -75,7 +81,7 @@ export class ResourceGraph {
     for (const r of resources) {
       this.byAddress.set(r.address, r);
       const own = OWN_NAME[r.entry.id];
-      for (const key of own ? ["name", "arn", "id", "unique_id", own] : ["name", "arn", "id", "unique_id"]) {
+      for (const key of own ? OWN_KEYS[own] : VALUE_KEYS) {
         const v = r.props[key];
         if (typeof v === "string" && v !== "") {
           const list = this.byValue.get(v);
@@ -144,6 +150,7 @@ export class ResourceGraph {
    * where they resolve to such a resource, a resource of the same name elsewhere is not a target.
    */
   links(r: IdentityResource): Link[] {
+    if (!r.entry.principalProps?.length) return NO_LINKS;
     const cached = this.linksCache.get(r.address);
     if (cached) return cached;
     const out: Link[] = [];

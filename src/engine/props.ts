@@ -27,7 +27,11 @@ function toStringTags(raw: object): Record<string, string> {
       if (typeof key === "string" && typeof value === "string") put(key, value);
     }
   } else {
-    for (const [k, v] of Object.entries(raw)) if (typeof v === "string") put(k, v);
+    // Object.keys: the order of Object.entries, without a [key, value] array per tag.
+    for (const k of Object.keys(raw)) {
+      const v = (raw as Record<string, unknown>)[k];
+      if (typeof v === "string") put(k, v);
+    }
   }
   return out;
 }

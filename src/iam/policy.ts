@@ -2,6 +2,8 @@
  * IAM policy documents: parsing (from a JSON string or an object) and a normal form in which
  * single values and one-element lists, key order and list order do not matter.
  */
+import { sortStrings } from "../util/sort";
+
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export interface NormalStatement {
@@ -27,14 +29,14 @@ const asList = (v: unknown): string[] => {
   // A single value, or a list of one (most statements): no Set, no sort.
   if (!Array.isArray(v)) return [String(v)];
   if (v.length === 1) return [String(v[0])];
-  return [...new Set(v.map((x) => String(x)))].sort();
+  return sortStrings([...new Set(v.map((x) => String(x)))]);
 };
 
 function normalPrincipal(p: unknown): "*" | Record<string, string[]> {
   if (p === "*") return "*";
   if (!p || typeof p !== "object" || Array.isArray(p)) throw new PolicyParseError(`Principal must be "*" or an object, got ${JSON.stringify(p)}`);
   const out: Record<string, string[]> = {};
-  for (const k of Object.keys(p).sort()) out[k] = asList((p as Record<string, unknown>)[k]);
+  for (const k of sortStrings(Object.keys(p))) out[k] = asList((p as Record<string, unknown>)[k]);
   return out;
 }
 
@@ -119,11 +121,11 @@ function normalizeUncached(doc: unknown): NormalPolicy {
     if (st.Condition !== undefined) {
       if (!st.Condition || typeof st.Condition !== "object") throw new PolicyParseError(`Statement[${i}].Condition must be an object`);
       const cond: Record<string, Record<string, string[]>> = {};
-      for (const op of Object.keys(st.Condition).sort()) {
+      for (const op of sortStrings(Object.keys(st.Condition))) {
         const block = (st.Condition as Record<string, unknown>)[op];
         if (!block || typeof block !== "object") throw new PolicyParseError(`Statement[${i}].Condition.${op} must be an object`);
         cond[op] = {};
-        for (const key of Object.keys(block).sort()) cond[op][key] = asList((block as Record<string, unknown>)[key]);
+        for (const key of sortStrings(Object.keys(block))) cond[op][key] = asList((block as Record<string, unknown>)[key]);
       }
       out.Condition = cond;
     }
@@ -157,7 +159,7 @@ export function canonicalJson(value: unknown): string {
   const holder = (value as { [CANONICAL]?: CanonicalHolder })[CANONICAL];
   if (holder?.text !== undefined) return holder.text;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = sortStrings(Object.keys(obj));
   let out = "{";
   let first = true;
   for (const k of keys) {

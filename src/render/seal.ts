@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import { canonicalJson, normalizePolicy } from "../iam/policy";
 import { TAG } from "../spec/tags";
+import { sortStrings } from "../util/sort";
 
 /**
  * The seal: a versioned digest over the governed properties of a principal, written by the
@@ -35,8 +36,8 @@ const isIndexLike = (k: string) => /^(0|[1-9]\d*)$/.test(k);
 
 export function sealPayload(input: SealInput): string {
   const tags: Record<string, string> = {};
-  for (const k of Object.keys(input.tags).sort()) if (k !== TAG.seal) tags[k] = input.tags[k];
-  const policies = input.policies.map((p) => canonicalJson(normalizePolicy(p))).sort();
+  for (const k of sortStrings(Object.keys(input.tags))) if (k !== TAG.seal) tags[k] = input.tags[k];
+  const policies = sortStrings(input.policies.map((p) => canonicalJson(normalizePolicy(p))));
   const trust = input.trustPolicy === null || input.trustPolicy === undefined ? "null" : canonicalJson(normalizePolicy(input.trustPolicy));
   let out = "{";
   // canonicalJson leaves out keys whose value is undefined.

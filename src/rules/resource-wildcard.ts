@@ -14,7 +14,8 @@ export const resourceWildcard = defineRule({
   appliesTo: { types: POLICY_TYPES },
   check(r, ctx) {
     const findings: RuleFinding[] = [];
-    const managed = new Map<PolicySource, { finding: RuleFinding; actions: number }[]>();
+    // Made when a managed policy's document has a finding (most resources have none).
+    let managed: Map<PolicySource, { finding: RuleFinding; actions: number }[]> | undefined;
     // Its own documents, and those of the AWS managed policies it attaches (by their content).
     for (const { source, st } of allowStatements(r, [...policySources(r, ctx.graph), ...managedPolicySources(r, ctx.graph)], findings)) {
       const everywhere = (st.Resource ?? []).includes("*") || st.NotResource !== undefined;
@@ -22,7 +23,7 @@ export const resourceWildcard = defineRule({
       const partOf = partOfAdminFinding(r, source);
       const add = (f: RuleFinding, actions = 0) => {
         if (!source.managed) findings.push(f);
-        else managed.set(source, [...(managed.get(source) ?? []), { finding: f, actions }]);
+        else (managed ??= new Map()).set(source, [...(managed.get(source) ?? []), { finding: f, actions }]);
       };
       const on = st.NotResource ? `NotResource [${st.NotResource.join(", ")}]` : 'Resource "*"';
       if (st.NotAction) {
@@ -54,6 +55,6 @@ export const resourceWildcard = defineRule({
         }, writes.length);
       }
     }
-    return fail(...findings, ...perManagedPolicy(r, managed, "the resource ARNs it writes to"));
+    return fail(...findings, ...(managed ? perManagedPolicy(r, managed, "the resource ARNs it writes to") : []));
   },
 });

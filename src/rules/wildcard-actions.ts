@@ -16,13 +16,14 @@ export const wildcardActions = defineRule({
   appliesTo: { types: POLICY_TYPES },
   check(r, ctx) {
     const findings: RuleFinding[] = [];
-    const managed = new Map<PolicySource, { finding: RuleFinding; actions: number }[]>();
+    // Made when a managed policy's document has a finding (most resources have none).
+    let managed: Map<PolicySource, { finding: RuleFinding; actions: number }[]> | undefined;
     // Its own documents, and those of the AWS managed policies it attaches (by their content).
     for (const { source, st } of allowStatements(r, [...policySources(r, ctx.graph), ...managedPolicySources(r, ctx.graph)], findings)) {
       const partOf = partOfAdminFinding(r, source);
       const add = (f: RuleFinding, actions = 0) => {
         if (!source.managed) findings.push(f);
-        else managed.set(source, [...(managed.get(source) ?? []), { finding: f, actions }]);
+        else (managed ??= new Map()).set(source, [...(managed.get(source) ?? []), { finding: f, actions }]);
       };
       for (const pattern of st.Action ?? []) {
         if (!isWildcard(pattern)) continue;
@@ -64,6 +65,6 @@ export const wildcardActions = defineRule({
         }, Number.MAX_SAFE_INTEGER);
       }
     }
-    return fail(...findings, ...perManagedPolicy(r, managed, "the exact actions the workload needs"));
+    return fail(...findings, ...(managed ? perManagedPolicy(r, managed, "the exact actions the workload needs") : []));
   },
 });
