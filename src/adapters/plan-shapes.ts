@@ -29,6 +29,17 @@ export function checkWrittenByTerraform(raw: { address: string; type: string; mo
   }
 }
 
+/** Whether `checkWrittenByTerraform` accepts the entry (it throws exactly when this is false). */
+export function writtenByTerraform(raw: { mode: string; change: { actions: readonly string[] } }): boolean {
+  const actions = raw.change.actions;
+  if (raw.mode === "managed") return !actions.includes("read");
+  if (raw.mode === "data") {
+    for (const a of actions) if (WRITES.has(a)) return false;
+    return true;
+  }
+  return false;
+}
+
 /** Nested blocks of identity types that a `dynamic` block can fill and that the provider reads back when unset (Optional+Computed). */
 const DYNAMIC_READ_BACK_BLOCKS: Record<string, string[]> = { aws_iam_role: ["inline_policy"] };
 

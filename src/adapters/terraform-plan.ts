@@ -5,7 +5,7 @@ import { checkDepth, isResourceRef, sensitivePathsOf, truePaths } from "./common
 import { InputError, isRecord, MAX_DEPTH, setOwn, validate } from "./input";
 import { stateModuleResources, walkModuleResources } from "./terraform-state";
 import { attachSecretFlows, configurationSecretFlows } from "./secret-flows";
-import { checkWrittenByTerraform, flagHiddenDynamicBlocks, hiddenContributors, HiddenContributor } from "./plan-shapes";
+import { checkWrittenByTerraform, flagHiddenDynamicBlocks, hiddenContributors, HiddenContributor, writtenByTerraform } from "./plan-shapes";
 
 /** Plan / state JSON format majors this gate understands (0.x and 1.x; 1.x minors are compatible by Terraform's promise). */
 export const SUPPORTED_FORMAT_MAJORS = [0, 1];
@@ -197,6 +197,9 @@ function refsOf(expressions: Record<string, unknown>, modulePrefix: string): Rec
   return out;
 }
 
+/** Whether `a` is `${type}.${name}`, without building that string. */
+const isTypeDotName = (a: string, type: string, name: string) =>
+  a.length === type.length + 1 + name.length && a.charCodeAt(type.length) === 46 && a.startsWith(type) && a.endsWith(name);
 const stripIndex = (a: string) => a.replace(/\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]$/, "");
 const indexOf = (a: string) => /\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]$/.exec(a)?.[0];
 
@@ -292,16 +295,17 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
   /** Addresses of the identity resources resource_changes lists, as the resources have them; deposed objects' apart. */
   const seen = new Set<string>();
   const seenDeposed = new Set<string>();
-  const isSeen = (address: string) => seen.has(address) || seenDeposed.has(address);
+  const isSeen = (address: string) => seen.has(address) || (seenDeposed.size !== 0 && seenDeposed.has(address));
   /** The instance addresses of deposed objects (the others' instance address is their address, in `seen`). */
   const listedDeposed = new Set<string>();
   (plan.resource_changes ?? []).forEach((raw, i) => {
-    const field = `resource_changes.${i}`;
     // Fast path for the many non-identity resources: a hand check (no copy); zod names the problem when it fails.
-    const light = isAnyChange(raw) ? raw : validate(AnyChangeSchema, raw, name, `a Terraform plan: ${field}`);
-    checkWrittenByTerraform(light, name, field);
+    const light = isAnyChange(raw) ? raw : validate(AnyChangeSchema, raw, name, `a Terraform plan: resource_changes.${i}`);
+    // The field name is made for a message only (not for each of 100k entries).
+    if (!writtenByTerraform(light)) checkWrittenByTerraform(light, name, `resource_changes.${i}`);
     const entry = catalogByTerraformType(light.type);
     if (!entry || light.mode === "data") return;
+    const field = `resource_changes.${i}`;
     // The hand check accepts exactly what the schema accepts (tested); zod runs only to name a problem.
     const rc = isResourceChange(raw) ? raw : validate(ResourceChangeSchema, raw, name, `a Terraform plan: ${field}`);
     const where = `${name}: ${rc.address}`;
@@ -329,7 +333,7 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
       props,
       before: c.before ?? null,
       unknownPaths: isDelete ? [] : unknownPathsOf(c.after_unknown, where),
-      sensitivePaths: sensitivePathsOf(entry, [...truePaths(c.before_sensitive, where), ...truePaths(c.after_sensitive, where)]),
+      sensitivePaths: sensitivePathsOf(entry, truePaths(c.after_sensitive, where, "", 0, truePaths(c.before_sensitive, where))),
       origin: { source: "terraform-plan", file: name },
     };
     if (importing) r.imported = true;
@@ -346,7 +350,8 @@ export function planToInput(value: unknown, name: string): EvaluationInput {
     }
     let mod = config;
     for (const s of segments) mod = mod?.calls.get(s.name);
-    const configAddress = rc.name ? `${rc.type}.${rc.name}` : stripIndex(localAddress);
+    // Usually the local address itself (no instance key): that string, whose hash is known, not a new one.
+    const configAddress = rc.name ? (isTypeDotName(localAddress, rc.type, rc.name) ? localAddress : `${rc.type}.${rc.name}`) : stripIndex(localAddress);
     const expressions = mod?.resources.get(configAddress);
     if (expressions) {
       const refs = refsOf(expressions, moduleAddress ? `${moduleAddress}.` : "");

@@ -63,9 +63,16 @@ export class Folder {
   /** Findings whose parts grew: sorted once at the end (the same list as sorting after every addition). */
   private readonly grown = new Set<Finding>();
 
+  /** The slot met last: a resource's findings come one after another. */
+  private lastAddress: string | undefined;
+  private lastSlot: Slot | undefined;
+
   private slotOf(address: string): Slot {
+    if (address === this.lastAddress) return this.lastSlot as Slot;
     let s = this.slots.get(address);
     if (!s) this.slots.set(address, (s = {}));
+    this.lastAddress = address;
+    this.lastSlot = s;
     return s;
   }
 

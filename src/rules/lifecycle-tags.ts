@@ -5,9 +5,12 @@ import { parseDate } from "../engine/clock";
 import { tagsOf, tagsUnknown } from "../engine/props";
 import { cannotEvaluate, defineRule, fail, notApplicable, RuleFinding } from "./rule";
 
+/** Whether `field` is `tags.<key>`, without building that string. */
+const isTagField = (field: string | undefined, key: string) => field !== undefined && field.length === key.length + 5 && field.startsWith("tags.") && field.endsWith(key);
+
 /** The missing tags and the invalid ones (with what was expected) of a resource's findings, as one phrase. */
 function tagProblems(parts: RuleFinding[]): string {
-  const missing = parts.filter((p) => p.summary !== undefined && p.field === `tags.${p.summary}`).map((p) => p.summary as string);
+  const missing = parts.filter((p) => p.summary !== undefined && isTagField(p.field, p.summary)).map((p) => p.summary as string);
   const other = parts.filter((p) => !missing.includes(p.summary as string)).map((p) => p.summary ?? p.message);
   return [missing.length ? `no ${missing.join(", ")} tag${missing.length === 1 ? "" : "s"}` : "", ...other].filter(Boolean).join("; ");
 }

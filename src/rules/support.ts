@@ -239,14 +239,16 @@ export function policySources(r: IdentityResource, graph?: ResourceGraph): Polic
   const [list, doc] = embedded;
   const raw = r.props[list];
   const out: PolicySource[] = [];
-  const definedBeside = graph ? new Set(graph.dependentsOf(r).filter((d) => DOCUMENT_FIELD[d.entry.id] && d.entry.id !== "aws_iam_policy").map((d) => d.props.name ?? d.props.policy_name)) : undefined;
   if (Array.isArray(raw)) {
+    // The names of the policy resources beside it, made only for a named inline policy (most roles have none).
+    let beside: Set<unknown> | undefined;
+    const definedBeside = (g: ResourceGraph) => (beside ??= new Set(g.dependentsOf(r).filter((d) => DOCUMENT_FIELD[d.entry.id] && d.entry.id !== "aws_iam_policy").map((d) => d.props.name ?? d.props.policy_name)));
     raw.forEach((item, i) => {
       const field = `${list}.${i}.${doc}`;
       const value = item && typeof item === "object" ? (item as Record<string, unknown>)[doc] : undefined;
       if (value === undefined && !isUnknownAt(r, field)) return; // an empty inline_policy block
       const itemName = item && typeof item === "object" ? ((item as Record<string, unknown>).name ?? (item as Record<string, unknown>).policy_name) : undefined;
-      if (itemName !== undefined && definedBeside?.has(itemName)) return;
+      if (itemName !== undefined && graph && definedBeside(graph).has(itemName)) return;
       out.push({ field, value, unknown: isUnknownAt(r, field) });
     });
   } else if (isUnknownAt(r, list)) out.push({ field: list, value: undefined, unknown: true });
