@@ -1,10 +1,10 @@
 import { GateConfig } from "../spec/config";
 import { moduleSourceMatches } from "../spec/module-source";
-import { GovernedIdentitySpec, readBackSpec, zodIssues } from "../spec/identity";
+import { GovernedIdentitySpec, readBackSpecWithText, zodIssues } from "../spec/identity";
 import { TAG } from "../spec/tags";
 import { canonicalJson, normalizePolicy, PolicyParseError } from "../iam/policy";
 import { computeSeal } from "../render/seal";
-import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, secretName } from "../render/aws";
+import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, renderIdentityOfText, RenderedIdentity, secretName } from "../render/aws";
 import { embeddedPolicyProblems, secretPolicyProblems } from "./embedded-policies";
 import { ResourceGraph } from "./graph";
 import { ComponentRecord, IdentityResource, isUnknownAt, unknownReason } from "./model";
@@ -184,13 +184,14 @@ function exclusiveProblem(r: IdentityResource, kind: "role" | "user" | undefined
   };
 }
 
-export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; error?: string; accessGracePeriodDays?: number } {
+export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; specText?: string; error?: string; accessGracePeriodDays?: number } {
   const raw = (comp.inputs.spec ?? comp.inputs) as Record<string, unknown>;
-  const parsed = readBackSpec(raw);
+  const { parsed, text } = readBackSpecWithText(raw);
   if (!parsed.success) return { error: zodIssues(parsed.error, raw).map((i) => `${i.path}: ${i.message}`).join("; ") };
   if (!parsed.data.permissionsBoundary) return { error: "permissionsBoundary: missing in the declared spec" };
   const grace = (comp.inputs.governance as { accessGracePeriodDays?: number } | undefined)?.accessGracePeriodDays;
-  return { spec: parsed.data as GovernedIdentitySpec, accessGracePeriodDays: typeof grace === "number" ? grace : undefined };
+  // specText: JSON.stringify(spec) when known (the spec is a fresh reading no one else holds).
+  return { spec: parsed.data as GovernedIdentitySpec, specText: text, accessGracePeriodDays: typeof grace === "number" ? grace : undefined };
 }
 
 /**
@@ -299,8 +300,9 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
   const renderFor = (comp: ComponentRecord) => {
     let hit = renderedCache.get(comp.id);
     if (!hit) {
-      const { spec, error, accessGracePeriodDays } = componentSpec(comp);
-      hit = spec ? { rendered: renderIdentity(spec, { ...config, accessGracePeriodDays: accessGracePeriodDays ?? config.accessGracePeriodDays }, GOVERNED_IDENTITY_TYPE) } : { error };
+      const { spec, specText, error, accessGracePeriodDays } = componentSpec(comp);
+      const renderConfig = { ...config, accessGracePeriodDays: accessGracePeriodDays ?? config.accessGracePeriodDays };
+      hit = spec ? { rendered: specText !== undefined ? renderIdentityOfText(spec, specText, renderConfig, GOVERNED_IDENTITY_TYPE) : renderIdentity(spec, renderConfig, GOVERNED_IDENTITY_TYPE) } : { error };
       renderedCache.set(comp.id, hit);
     }
     return hit;

@@ -292,26 +292,38 @@ export const GovernedIdentitySpecShape = BaseSpecSchema;
 const READ_BACK_MAX = 10_000;
 const readBack = new Map<string, string>();
 
-function rememberReadBack(spec: GovernedIdentitySpec): void {
+/** Record a spec parseSpec returned as its own reading; returns its JSON text. */
+function rememberReadBack(spec: GovernedIdentitySpec): string {
   const text = JSON.stringify(spec);
   if (readBack.size >= READ_BACK_MAX) readBack.clear();
   readBack.set(text, text);
+  return text;
 }
 
 /** `GovernedIdentitySpecShape.safeParse(raw)`, memoized by content (above): how a gate reads back a recorded spec. */
 export function readBackSpec(raw: unknown): ReturnType<typeof GovernedIdentitySpecShape.safeParse> {
+  return readBackSpecWithText(raw).parsed;
+}
+
+/**
+ * readBackSpec, with the JSON text of the spec read (`text`, JSON.stringify of `parsed.data`)
+ * when it is known without more work: a reading memoized or plain JSON data.
+ */
+export function readBackSpecWithText(raw: unknown): { parsed: ReturnType<typeof GovernedIdentitySpecShape.safeParse>; text?: string } {
   const key = plainJsonText(raw);
   const hit = key === undefined ? undefined : readBack.get(key);
-  if (hit !== undefined) return { success: true, data: JSON.parse(hit) } as ReturnType<typeof GovernedIdentitySpecShape.safeParse>;
+  // The text is JSON.stringify output, so the copy parsed from it stringifies to it again.
+  if (hit !== undefined) return { parsed: { success: true, data: JSON.parse(hit) } as ReturnType<typeof GovernedIdentitySpecShape.safeParse>, text: hit };
   const parsed = GovernedIdentitySpecShape.safeParse(raw);
   if (parsed.success && key !== undefined) {
     const text = plainJsonText(parsed.data);
     if (text !== undefined) {
       if (readBack.size >= READ_BACK_MAX) readBack.clear();
       readBack.set(key, text);
+      return { parsed, text };
     }
   }
-  return parsed;
+  return { parsed };
 }
 
 /** The JSON text of `v` when it is plain JSON data (what JSON.parse could have made), else undefined. */
@@ -578,13 +590,13 @@ function subjectOf(input: unknown): string {
  * placeholder field reports nothing else), then the shape, then the checks against the gate
  * config and the clock.
  */
-export function specIssues(input: unknown, ctx: SpecContext = {}): { issues: FieldIssue[]; spec?: GovernedIdentitySpec } {
+export function specIssues(input: unknown, ctx: SpecContext = {}): { issues: FieldIssue[]; spec?: GovernedIdentitySpec; specText?: string } {
   const placeholders = placeholderIssues(input);
   const result = specSchema(ctx).safeParse(input);
   if (result.success && !placeholders.length) {
     const spec = resolveSpec(result.data, ctx.config ?? DEFAULT_CONFIG);
-    rememberReadBack(spec);
-    return { issues: [], spec };
+    // specText: JSON.stringify(spec), for a render of it before anything can change it (renderIdentityOfText).
+    return { issues: [], spec, specText: rememberReadBack(spec) };
   }
   const held = new Set(placeholders.map((p) => p.path));
   const rest = result.success ? [] : zodIssues(result.error, input).filter((i) => !held.has(i.path));
