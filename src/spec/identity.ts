@@ -328,6 +328,48 @@ export function readBackSpecWithText(raw: unknown): { parsed: ReturnType<typeof 
 
 /** The JSON text of `v` when it is plain JSON data (what JSON.parse could have made), else undefined. */
 function plainJsonText(v: unknown): string | undefined {
+  return plainText(v, 0) ?? plainJsonTextByReplacer(v);
+}
+
+/**
+ * plainJsonText written out by a walk (no replacer call per value): the text JSON.stringify gives
+ * for plain JSON data, each property read twice and taken only when both reads agree (as the
+ * replacer's check does). Undefined for anything else (a toJSON, another prototype, undefined,
+ * a non-finite number, deeper than 64), which plainJsonTextByReplacer then decides as before.
+ */
+function plainText(v: unknown, depth: number): string | undefined {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (v === null) return "null";
+  if (typeof v === "number") return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+  if (typeof v !== "object" || depth > 64 || typeof (v as { toJSON?: unknown }).toJSON === "function") return undefined;
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v)) {
+    if (proto !== Array.prototype) return undefined;
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      const t = x === v[i] ? plainText(x, depth + 1) : undefined;
+      if (t === undefined) return undefined;
+      out += (i ? "," : "") + t;
+    }
+    return `${out}]`;
+  }
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const o = v as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    const t = x === o[k] ? plainText(x, depth + 1) : undefined;
+    if (t === undefined) return undefined;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":" + t;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+function plainJsonTextByReplacer(v: unknown): string | undefined {
   let plain = true;
   const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, value: unknown) {
     if (this[k] !== value) plain = false; // a toJSON
