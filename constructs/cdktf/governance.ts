@@ -6,7 +6,7 @@ import { loadExemptions } from "../../src/adapters/gate-files";
 import { GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { ComponentRecord, IdentityResource } from "../../src/engine/model";
-import { evaluate } from "../../src/engine/evaluate";
+import { evaluate, parsedConfig } from "../../src/engine/evaluate";
 import { Finding, Report } from "../../src/engine/report";
 import { gateConfig, GovernedIdentity } from "./governed-identity";
 import { synthToResources } from "../../src/adapters/cdktf-synth";
@@ -302,7 +302,14 @@ export class NhiGovernance implements IAspect {
 
   private evaluateNow(collected: Collected): { report: Report } {
     const base = this.config as GateConfig;
-    const config: GateConfig = { ...base, approvedConstructs: [...base.approvedConstructs, ...NhiGovernance.approvedConstructs().map((type) => ({ type }))] };
+    // The config with the registered classes, parsed as evaluate would parse it: once per gate
+    // config and list of registered class names, not once per judgement.
+    const types = NhiGovernance.approvedConstructs();
+    const key = JSON.stringify(types);
+    if (this.evaluated?.base !== base || this.evaluated.key !== key) {
+      this.evaluated = { base, key, config: parsedConfig({ ...base, approvedConstructs: [...base.approvedConstructs, ...types.map((type) => ({ type }))] }) };
+    }
+    const config = this.evaluated.config;
     const { resources, components, nodes } = collected;
     const report = evaluate({ resources, components, scope: "all", sources: [this.stack.node.path] }, { config, clock: this.clock, exemptions: this.exemptions });
     this.nodes = nodes;
@@ -310,6 +317,7 @@ export class NhiGovernance implements IAspect {
   }
 
   private nodes = new Map<string, IConstruct>();
+  private evaluated?: { base: GateConfig; key: string; config: GateConfig };
 
   private annotation(f: Finding, report: Report): { target: IConstruct; line: string; level: "info" | "error" | "warning" } {
     // An identity inside a resource (`aws_cloudformation_stack.x/Resources/Admin`) lands on that resource's construct.

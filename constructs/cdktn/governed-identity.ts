@@ -2,7 +2,7 @@
 import { Construct } from "constructs";
 import { DEFAULT_CONFIG, GateConfig, GateConfigInput, GateConfigSchema } from "../../src/spec/config";
 import { FieldIssue, GovernedIdentitySpec, GovernedIdentitySpecInput, parseSpec, SpecValidationError, specIssues, StatementInput } from "../../src/spec/identity";
-import { renderIdentity, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
+import { renderIdentity, renderIdentityOfText, RenderedIdentity, GOVERNED_IDENTITY_TYPE } from "../../src/render/aws";
 import { Clock, systemClock } from "../../src/engine/clock";
 import { adoptIssues, adoptionWiring } from "../../src/render/adopt";
 import { applyRendered, createIdentityResources, IdentityResources } from "./provider";
@@ -138,7 +138,7 @@ export class GovernedIdentity<K extends CredentialKind = CredentialKind> extends
     this.config = configOf(props.config, this.node.path);
     this.clock = props.clock ?? systemClock;
     // The spec and the construct's own options are checked together: one error names every problem.
-    const { issues, spec } = specIssues(this.specInput, { config: this.config, clock: this.clock });
+    const { issues, spec, specText } = specIssues(this.specInput, { config: this.config, clock: this.clock });
     const options: FieldIssue[] = [];
     const reminder = (this.specInput as { recertificationReminder?: unknown }).recertificationReminder;
     if (reminder !== undefined && !props.reminderRoleArn) {
@@ -151,7 +151,7 @@ export class GovernedIdentity<K extends CredentialKind = CredentialKind> extends
     if (props.reminderRoleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.reminderRoleArn)) {
       options.push({ path: "reminderRoleArn", message: "expected a role ARN arn:aws:iam::<account>:role/<name>; fix: pass the ARN of the scheduler's role", received: JSON.stringify(props.reminderRoleArn) });
     }
-    const rendered = spec ? renderIdentity(spec, this.config) : undefined;
+    const rendered = spec ? renderIdentityOfText(spec, specText as string, this.config) : undefined;
     if (rendered) options.push(...adoptIssues(props.adopt, rendered));
     if (!spec || !rendered || options.length) {
       throw new SpecValidationError(this.node.path, [...issues, ...options]);

@@ -1,10 +1,10 @@
 import { GateConfig } from "../spec/config";
 import { moduleSourceMatches } from "../spec/module-source";
-import { GovernedIdentitySpec, readBackSpec, zodIssues } from "../spec/identity";
+import { GovernedIdentitySpec, readBackSpecWithText, zodIssues } from "../spec/identity";
 import { TAG } from "../spec/tags";
 import { canonicalJson, normalizePolicy, PolicyParseError } from "../iam/policy";
 import { computeSeal } from "../render/seal";
-import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, RenderedIdentity, secretName } from "../render/aws";
+import { GOVERNED_IDENTITY_TYPE, policyName, renderIdentity, renderIdentityOfText, RenderedIdentity, secretName } from "../render/aws";
 import { embeddedPolicyProblems, secretPolicyProblems } from "./embedded-policies";
 import { ResourceGraph } from "./graph";
 import { ComponentRecord, IdentityResource, isUnknownAt, unknownReason } from "./model";
@@ -184,22 +184,67 @@ function exclusiveProblem(r: IdentityResource, kind: "role" | "user" | undefined
   };
 }
 
-export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; error?: string; accessGracePeriodDays?: number } {
+export function componentSpec(comp: ComponentRecord): { spec?: GovernedIdentitySpec; specText?: string; error?: string; accessGracePeriodDays?: number } {
   const raw = (comp.inputs.spec ?? comp.inputs) as Record<string, unknown>;
-  const parsed = readBackSpec(raw);
+  const { parsed, text } = readBackSpecWithText(raw);
   if (!parsed.success) return { error: zodIssues(parsed.error, raw).map((i) => `${i.path}: ${i.message}`).join("; ") };
   if (!parsed.data.permissionsBoundary) return { error: "permissionsBoundary: missing in the declared spec" };
   const grace = (comp.inputs.governance as { accessGracePeriodDays?: number } | undefined)?.accessGracePeriodDays;
-  return { spec: parsed.data as GovernedIdentitySpec, accessGracePeriodDays: typeof grace === "number" ? grace : undefined };
+  // specText: JSON.stringify(spec) when known (the spec is a fresh reading no one else holds).
+  return { spec: parsed.data as GovernedIdentitySpec, specText: text, accessGracePeriodDays: typeof grace === "number" ? grace : undefined };
 }
 
-const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+/**
+ * Whether two values have the same canonical JSON. Two strings: the same text (JSON.stringify is
+ * one-to-one on strings). Two objects of string values (tags): the same keys with the same
+ * values, as own properties. Anything else: the canonical texts compared.
+ */
+const same = (a: unknown, b: unknown) => {
+  if (typeof a === "string" && typeof b === "string") return a === b;
+  return sameStringRecord(a, b) ?? canonicalJson(a) === canonicalJson(b);
+};
+
+/** For two plain objects whose values are all strings: whether they are equal; undefined when either is not such an object. */
+function sameStringRecord(a: unknown, b: unknown): boolean | undefined {
+  if (!a || !b || typeof a !== "object" || typeof b !== "object" || Array.isArray(a) || Array.isArray(b)) return undefined;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return undefined;
+  let equal = true;
+  for (const k of keys) {
+    const v = x[k];
+    const w = Object.hasOwn(y, k) ? y[k] : undefined;
+    if (typeof v !== "string" || typeof w !== "string") return undefined;
+    if (v !== w) equal = false;
+  }
+  // Same number of keys, each of x's an own key of y: the same key sets.
+  return equal;
+}
+
 const samePolicy = (a: unknown, b: unknown) => {
   try {
     return same(normalizePolicy(a), normalizePolicy(b));
   } catch {
     return false;
   }
+};
+
+/**
+ * samePolicy against a rendered document, given also as the JSON text the construct writes for
+ * it (`json`, JSON.stringify of the document): a found text equal to it is the same policy when it
+ * parses (the rendered document is JSON data, so its text normalizes as the document does).
+ */
+const samePolicyAs = (json: string | undefined) => (a: unknown, b: unknown) => {
+  if (json !== undefined && typeof a === "string" && a === json) {
+    try {
+      normalizePolicy(a);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return samePolicy(a, b);
 };
 
 /** Compare a child of a GovernedIdentity component with what the component's declared spec renders. */
@@ -216,9 +261,9 @@ function checkAgainstRendered(r: IdentityResource, rendered: RenderedIdentity, c
   if (kind) {
     if (kind !== p.type) return [{ key: `Child::${r.address}`, message: `${r.address} is an IAM ${kind}, but the declared spec of ${comp.id} renders an IAM ${p.type}` }];
     fields.push(["name", p.name, same], ["path", p.path, same], ["tags", p.tags, same], ["permissions_boundary", p.permissionsBoundary, same]);
-    if (kind === "role") fields.push(["assume_role_policy", p.assumeRolePolicy, samePolicy], ["max_session_duration", p.maxSessionDuration, (a, b) => Number(a ?? 3600) === Number(b)]);
+    if (kind === "role") fields.push(["assume_role_policy", p.assumeRolePolicy, samePolicyAs(p.assumeRolePolicyJson)], ["max_session_duration", p.maxSessionDuration, (a, b) => Number(a ?? 3600) === Number(b)]);
   } else if (r.entry.id === ownPolicyType(p.type)) {
-    fields.push(["name", rendered.policy.name, same], ["policy", rendered.policy.document, samePolicy]);
+    fields.push(["name", rendered.policy.name, same], ["policy", rendered.policy.document, samePolicyAs(rendered.policy.json)]);
   } else if (EXCLUSIVE_TYPE_IDS.includes(r.entry.id)) {
     const problem = exclusiveProblem(r, p.type, p.name);
     return problem ? [problem.field ? { ...problem, key: `Unknown::${problem.field}` } : { ...problem, key: `Drift::${r.entry.id}` }] : [];
@@ -255,8 +300,9 @@ export function resolveProvenance(graph: ResourceGraph, components: ComponentRec
   const renderFor = (comp: ComponentRecord) => {
     let hit = renderedCache.get(comp.id);
     if (!hit) {
-      const { spec, error, accessGracePeriodDays } = componentSpec(comp);
-      hit = spec ? { rendered: renderIdentity(spec, { ...config, accessGracePeriodDays: accessGracePeriodDays ?? config.accessGracePeriodDays }, GOVERNED_IDENTITY_TYPE) } : { error };
+      const { spec, specText, error, accessGracePeriodDays } = componentSpec(comp);
+      const renderConfig = { ...config, accessGracePeriodDays: accessGracePeriodDays ?? config.accessGracePeriodDays };
+      hit = spec ? { rendered: specText !== undefined ? renderIdentityOfText(spec, specText, renderConfig, GOVERNED_IDENTITY_TYPE) : renderIdentity(spec, renderConfig, GOVERNED_IDENTITY_TYPE) } : { error };
       renderedCache.set(comp.id, hit);
     }
     return hit;

@@ -57,6 +57,8 @@ const memo = new Map<string, NormalPolicy | PolicyParseError>();
 const CANONICAL = Symbol("canonicalJson");
 interface CanonicalHolder {
   text?: string;
+  /** JSON.stringify(text): the canonical form as a JSON string (the seal's payload lists it so). */
+  quoted?: string;
 }
 
 function deepFreeze<T>(v: T): T {
@@ -171,6 +173,15 @@ export function canonicalJson(value: unknown): string {
   out += "}";
   if (holder) holder.text = out;
   return out;
+}
+
+/** JSON.stringify(canonicalJson(value)), kept with a memoized policy's canonical form. */
+export function quotedCanonicalJson(value: unknown): string {
+  const holder = value && typeof value === "object" ? (value as { [CANONICAL]?: CanonicalHolder })[CANONICAL] : undefined;
+  if (holder?.quoted !== undefined) return holder.quoted;
+  const quoted = JSON.stringify(canonicalJson(value));
+  if (holder) holder.quoted = quoted;
+  return quoted;
 }
 
 /** Condition keys are case-insensitive in IAM; look one up ignoring case. */

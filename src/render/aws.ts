@@ -178,13 +178,23 @@ function deepFreeze<T>(v: T): T {
  * with other callers that render the same spec: copy what you change.
  */
 export function renderIdentity(spec: GovernedIdentitySpec, config: RenderConfig = DEFAULT_CONFIG, governedBy: string = GOVERNED_IDENTITY_TYPE): RenderedIdentity {
+  return renderIdentityOfText(spec, JSON.stringify(spec), config, governedBy);
+}
+
+/**
+ * renderIdentity for a spec whose JSON text the caller has just made: `specText` must be
+ * JSON.stringify(spec), with nothing changing the spec since (the memo key without stringifying
+ * the spec again).
+ */
+export function renderIdentityOfText(spec: GovernedIdentitySpec, specText: string, config: RenderConfig = DEFAULT_CONFIG, governedBy: string = GOVERNED_IDENTITY_TYPE): RenderedIdentity {
   const used: RenderConfig = {
     accessGracePeriodDays: config.accessGracePeriodDays,
     environmentAccounts: config.environmentAccounts,
     githubOidcProviderArns: config.githubOidcProviderArns,
     defaultGithubOidcProviderArn: config.defaultGithubOidcProviderArn,
   };
-  const key = JSON.stringify([governedBy, used, spec]);
+  // The text of [governedBy, used, spec].
+  const key = `[${JSON.stringify(governedBy)},${JSON.stringify(used)},${specText}]`;
   let hit = renderMemo.get(key);
   if (!hit) {
     hit = deepFreeze(renderUncached(spec, used, governedBy));

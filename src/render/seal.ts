@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { canonicalJson, normalizePolicy } from "../iam/policy";
+import { canonicalJson, normalizePolicy, quotedCanonicalJson } from "../iam/policy";
 import { TAG } from "../spec/tags";
 import { sortStrings } from "../util/sort";
 
@@ -25,6 +25,12 @@ export interface SealInput {
   policies: unknown[];
 }
 
+// Integer-like keys start with a digit: a key that does (or is empty) sends the tags through canonicalJson, right for any key.
+const startsWithDigit = (k: string) => {
+  const c = k.charCodeAt(0);
+  return k.length === 0 || (c >= 48 && c <= 57);
+};
+
 /**
  * canonicalJson({ v, principalType, name, path, tags (minus the seal), trust (normalized, or
  * null), boundary, maxSessionDuration, policies (each normalized and canonical, the list
@@ -32,12 +38,12 @@ export interface SealInput {
  * re-sorting the payload object, and the normalized documents' canonical forms come from
  * canonicalJson's cache when they were given as JSON text.
  */
-const isIndexLike = (k: string) => /^(0|[1-9]\d*)$/.test(k);
-
 export function sealPayload(input: SealInput): string {
   const tags: Record<string, string> = {};
   for (const k of sortStrings(Object.keys(input.tags))) if (k !== TAG.seal) tags[k] = input.tags[k];
-  const policies = sortStrings(input.policies.map((p) => canonicalJson(normalizePolicy(p))));
+  const normals = input.policies.map((p) => normalizePolicy(p));
+  // Each canonical text, sorted, as a JSON string (kept with a memoized policy when there is one).
+  const policies = normals.length === 1 ? [quotedCanonicalJson(normals[0])] : sortStrings(normals.map((n) => canonicalJson(n))).map((t) => JSON.stringify(t));
   const trust = input.trustPolicy === null || input.trustPolicy === undefined ? "null" : canonicalJson(normalizePolicy(input.trustPolicy));
   let out = "{";
   // canonicalJson leaves out keys whose value is undefined.
@@ -49,11 +55,11 @@ export function sealPayload(input: SealInput): string {
   field("maxSessionDuration", input.maxSessionDuration);
   field("name", input.name);
   field("path", input.path);
-  field("policies", policies, `[${policies.map((p) => JSON.stringify(p)).join(",")}]`);
+  field("policies", null, `[${policies.join(",")}]`);
   field("principalType", input.principalType);
   // The tags object was filled in sorted key order: JSON.stringify gives canonicalJson's text for
   // string values, unless a key is integer-like (JavaScript enumerates those first, numerically).
-  field("tags", null, Object.keys(tags).some((k) => isIndexLike(k) || typeof tags[k] !== "string") ? canonicalJson(tags) : JSON.stringify(tags));
+  field("tags", null, Object.keys(tags).some((k) => startsWithDigit(k) || typeof tags[k] !== "string") ? canonicalJson(tags) : JSON.stringify(tags));
   field("trust", null, trust);
   field("v", SEAL_VERSION);
   return `${out}}`;

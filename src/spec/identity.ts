@@ -292,30 +292,84 @@ export const GovernedIdentitySpecShape = BaseSpecSchema;
 const READ_BACK_MAX = 10_000;
 const readBack = new Map<string, string>();
 
-function rememberReadBack(spec: GovernedIdentitySpec): void {
+/** Record a spec parseSpec returned as its own reading; returns its JSON text. */
+function rememberReadBack(spec: GovernedIdentitySpec): string {
   const text = JSON.stringify(spec);
   if (readBack.size >= READ_BACK_MAX) readBack.clear();
   readBack.set(text, text);
+  return text;
 }
 
 /** `GovernedIdentitySpecShape.safeParse(raw)`, memoized by content (above): how a gate reads back a recorded spec. */
 export function readBackSpec(raw: unknown): ReturnType<typeof GovernedIdentitySpecShape.safeParse> {
+  return readBackSpecWithText(raw).parsed;
+}
+
+/**
+ * readBackSpec, with the JSON text of the spec read (`text`, JSON.stringify of `parsed.data`)
+ * when it is known without more work: a reading memoized or plain JSON data.
+ */
+export function readBackSpecWithText(raw: unknown): { parsed: ReturnType<typeof GovernedIdentitySpecShape.safeParse>; text?: string } {
   const key = plainJsonText(raw);
   const hit = key === undefined ? undefined : readBack.get(key);
-  if (hit !== undefined) return { success: true, data: JSON.parse(hit) } as ReturnType<typeof GovernedIdentitySpecShape.safeParse>;
+  // The text is JSON.stringify output, so the copy parsed from it stringifies to it again.
+  if (hit !== undefined) return { parsed: { success: true, data: JSON.parse(hit) } as ReturnType<typeof GovernedIdentitySpecShape.safeParse>, text: hit };
   const parsed = GovernedIdentitySpecShape.safeParse(raw);
   if (parsed.success && key !== undefined) {
     const text = plainJsonText(parsed.data);
     if (text !== undefined) {
       if (readBack.size >= READ_BACK_MAX) readBack.clear();
       readBack.set(key, text);
+      return { parsed, text };
     }
   }
-  return parsed;
+  return { parsed };
 }
 
 /** The JSON text of `v` when it is plain JSON data (what JSON.parse could have made), else undefined. */
 function plainJsonText(v: unknown): string | undefined {
+  return plainText(v, 0) ?? plainJsonTextByReplacer(v);
+}
+
+/**
+ * plainJsonText written out by a walk (no replacer call per value): the text JSON.stringify gives
+ * for plain JSON data, each property read twice and taken only when both reads agree (as the
+ * replacer's check does). Undefined for anything else (a toJSON, another prototype, undefined,
+ * a non-finite number, deeper than 64), which plainJsonTextByReplacer then decides as before.
+ */
+function plainText(v: unknown, depth: number): string | undefined {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (v === null) return "null";
+  if (typeof v === "number") return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+  if (typeof v !== "object" || depth > 64 || typeof (v as { toJSON?: unknown }).toJSON === "function") return undefined;
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v)) {
+    if (proto !== Array.prototype) return undefined;
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      const t = x === v[i] ? plainText(x, depth + 1) : undefined;
+      if (t === undefined) return undefined;
+      out += (i ? "," : "") + t;
+    }
+    return `${out}]`;
+  }
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const o = v as Record<string, unknown>;
+  let out = "{";
+  let first = true;
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    const t = x === o[k] ? plainText(x, depth + 1) : undefined;
+    if (t === undefined) return undefined;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":" + t;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+function plainJsonTextByReplacer(v: unknown): string | undefined {
   let plain = true;
   const text = JSON.stringify(v, function (this: Record<string, unknown>, k: string, value: unknown) {
     if (this[k] !== value) plain = false; // a toJSON
@@ -578,13 +632,13 @@ function subjectOf(input: unknown): string {
  * placeholder field reports nothing else), then the shape, then the checks against the gate
  * config and the clock.
  */
-export function specIssues(input: unknown, ctx: SpecContext = {}): { issues: FieldIssue[]; spec?: GovernedIdentitySpec } {
+export function specIssues(input: unknown, ctx: SpecContext = {}): { issues: FieldIssue[]; spec?: GovernedIdentitySpec; specText?: string } {
   const placeholders = placeholderIssues(input);
   const result = specSchema(ctx).safeParse(input);
   if (result.success && !placeholders.length) {
     const spec = resolveSpec(result.data, ctx.config ?? DEFAULT_CONFIG);
-    rememberReadBack(spec);
-    return { issues: [], spec };
+    // specText: JSON.stringify(spec), for a render of it before anything can change it (renderIdentityOfText).
+    return { issues: [], spec, specText: rememberReadBack(spec) };
   }
   const held = new Set(placeholders.map((p) => p.path));
   const rest = result.success ? [] : zodIssues(result.error, input).filter((i) => !held.has(i.path));
