@@ -12,6 +12,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
+// The generated plans, shared with scripts/bench.js and scripts/compare-reports.js.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { legacyPlan } = require("../scripts/bench-plans.js") as { legacyPlan(n: number, file: string): { identities: number } };
+
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "bench", "out");
 const arg = (name: string, def: string) => {
@@ -24,35 +28,6 @@ const RUNS = Number(arg("runs", "3"));
 if (!fs.existsSync(path.join(out, "src", "cli", "main.js")) || !process.argv.includes("--no-rebuild")) {
   process.stdout.write("building bench/out/ (tsconfig.build.json)...\n");
   spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json"), "--outDir", out, "--declaration", "false", "--sourceMap", "false"], { cwd: root, stdio: "inherit" });
-}
-
-const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-const rc = (address: string, type: string, after: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) => ({
-  address,
-  mode: "managed",
-  type,
-  name: address.split(".").pop(),
-  provider_name: "registry.terraform.io/hashicorp/aws",
-  change: { actions: ["create"], before: null, after, after_unknown: afterUnknown, before_sensitive: false, after_sensitive: {} },
-});
-
-function writePlan(file: string): { identities: number } {
-  const changes: unknown[] = [];
-  const config: unknown[] = [];
-  const identities = Math.floor(N / 3 / 3);
-  for (let i = 0; i < identities; i++) {
-    const name = `legacy-${i}`;
-    const id = `legacy_${i}`;
-    changes.push(rc(`aws_iam_role.${id}`, "aws_iam_role", { name, path: "/", assume_role_policy: TRUST, tags: null, max_session_duration: 3600, description: null }, { arn: true, id: true, unique_id: true, tags_all: true }));
-    changes.push(rc(`aws_iam_role_policy.${id}`, "aws_iam_role_policy", { name: `${name}-access`, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: `arn:aws:s3:::reports-${i}/*` }] }) }, { id: true, role: true }));
-    changes.push(rc(`aws_iam_instance_profile.${id}`, "aws_iam_instance_profile", { name, path: "/", tags: null }, { arn: true, id: true, role: true }));
-    config.push({ address: `aws_iam_role.${id}`, mode: "managed", type: "aws_iam_role", name: id, expressions: { name: { constant_value: name }, assume_role_policy: {} } });
-    config.push({ address: `aws_iam_role_policy.${id}`, mode: "managed", type: "aws_iam_role_policy", name: id, expressions: { role: { references: [`aws_iam_role.${id}.id`, `aws_iam_role.${id}`] } } });
-    config.push({ address: `aws_iam_instance_profile.${id}`, mode: "managed", type: "aws_iam_instance_profile", name: id, expressions: { role: { references: [`aws_iam_role.${id}.name`, `aws_iam_role.${id}`] } } });
-  }
-  for (let i = changes.length; i < N; i++) changes.push(rc(`aws_s3_bucket.b${i}`, "aws_s3_bucket", { bucket: `bench-${i}`, force_destroy: false, tags: { team: "bench" } }, { arn: true, id: true }));
-  fs.writeFileSync(file, JSON.stringify({ format_version: "1.2", terraform_version: "1.11.4", planned_values: { root_module: {} }, resource_changes: changes, configuration: { root_module: { resources: config } } }));
-  return { identities };
 }
 
 /** In a fresh process: the gate as the CLI runs it (read, evaluate, redact, JSON report to a file). */
@@ -86,7 +61,7 @@ const child = (code: string, args: string[]) => JSON.parse(spawnSync(process.exe
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nhi-legacy-"));
 const planFile = path.join(tmp, "legacy.json");
 const reportFile = path.join(tmp, "report.json");
-const { identities } = writePlan(planFile);
+const { identities } = legacyPlan(N, planFile);
 const runs = Array.from({ length: RUNS }, () => child(GATE, [planFile, reportFile]));
 const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
 const bytes = fs.statSync(reportFile).size;
