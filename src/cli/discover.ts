@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
 import type { Io } from "./run";
 import type { DiscoverOptions } from "./discover-run";
+import { addReportOptions, collect } from "./options";
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 /**
  * `nhi-gate discover aws`: the identities in the AWS account itself, judged by the same engine.
@@ -16,7 +16,7 @@ export function registerDiscover(program: Command, io: Io, start: (run: Promise<
     .description("read the identities in a cloud account through its API and judge them with the same rules (created outside governed IaC, drifted after deploy, old and unused keys)")
     .exitOverride()
     .configureOutput(out);
-  discover
+  const aws = discover
     .command("aws")
     .description(
       "discover IAM roles, users, keys and their policies in AWS accounts (AWS SDK credential chain: environment, profiles, SSO, web identity) and gate them; --save keeps the normalized snapshot, --from judges one again without credentials",
@@ -28,13 +28,8 @@ export function registerDiscover(program: Command, io: Io, start: (run: Promise<
     .option("--save <file>", "write the normalized snapshot (versioned JSON, no secrets) to this file")
     .option("--from <snapshot>", "judge a saved snapshot instead of calling AWS (no credentials needed)")
     .option("--include-aws-managed", "also judge service-linked roles (/aws-service-role/) and AWS-reserved roles (/aws-reserved/)")
-    .option("--print-policy", "print the read-only IAM policy the audit role needs, and exit")
-    .addOption(new Option("-f, --format <format>", "text, json, sarif, junit, markdown; repeat or comma-separate for several").argParser(collect).default([]))
-    .addOption(new Option("-o, --output <file>", "write the n-th --format to this file (repeatable); without --format the extension picks it").argParser(collect).default([]))
-    .option("-c, --config <file>", "gate config (nhi-governance.config.json or .yaml)")
-    .option("-e, --exemptions <file>", "exemptions file (json or yaml)")
-    .option("--now <date>", "evaluate at this date (YYYY-MM-DD or ISO time) instead of the system clock; recorded in the report")
-    .option("--fail-on <severity>", "fail on findings at or above: info, low, medium, high, critical (overrides the config)")
+    .option("--print-policy", "print the read-only IAM policy the audit role needs, and exit");
+  addReportOptions(aws)
     .option("--max-input-size <bytes>", "largest snapshot read with --from (default 1G); accepts K, M, G")
     .option("--no-color", "no colour in text output (also: NO_COLOR)")
     .exitOverride()

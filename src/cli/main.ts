@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { redactString } from "../report/redact";
 import { VERSION } from "../version";
 import { EXIT, seenSecrets, UsageError } from "./errors";
@@ -9,6 +9,7 @@ import { registerTerraformProvider } from "./terraform-provider";
 import { registerDiscover } from "./discover";
 import { registerAdopt } from "./adopt";
 import { registerBaseline } from "./baseline";
+import { addReportOptions, collect } from "./options";
 
 /*
  * The program: every command's definition (its options and help) is registered here or by its
@@ -24,7 +25,6 @@ const loadInventory = () => require("./inventory-run") as typeof import("./inven
 const isInputError = (e: unknown): e is Error => e instanceof Error && e.name === "InputError" && e instanceof (require("../adapters/input") as typeof import("../adapters/input")).InputError;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 /** One line, no stack, no secrets, no control characters. */
 export function oneLine(message: string): string {
@@ -42,16 +42,7 @@ function program(io: Io, run: (kind: "plan" | "state" | "synth", target: string,
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined })
     .showSuggestionAfterError(true);
   const gateCommand = (name: "plan" | "state" | "synth", arg: string, description: string) =>
-    cmd
-      .command(name)
-      .description(description)
-      .argument(arg)
-      .addOption(new Option("-f, --format <format>", "text, json, sarif, junit, markdown; repeat or comma-separate for several").argParser(collect).default([]))
-      .addOption(new Option("-o, --output <file>", "write the n-th --format to this file (repeatable); without --format the extension picks it").argParser(collect).default([]))
-      .option("-c, --config <file>", "gate config (nhi-governance.config.json or .yaml)")
-      .option("-e, --exemptions <file>", "exemptions file (json or yaml)")
-      .option("--now <date>", "evaluate at this date (YYYY-MM-DD or ISO time) instead of the system clock; recorded in the report")
-      .option("--fail-on <severity>", "fail on findings at or above: info, low, medium, high, critical (overrides the config)")
+    addReportOptions(cmd.command(name).description(description).argument(arg))
       .option("--max-input-size <bytes>", "largest input file read (default 1G); accepts K, M, G")
       .option("--no-color", "no colour in text output (also: NO_COLOR)")
       .exitOverride()
