@@ -104,21 +104,32 @@ function child(o: Record<string, unknown>, k: string): Record<string, unknown> {
   return o[k] as Record<string, unknown>;
 }
 
+/** A two-label block type (resource, data) in one file: each type with each of its objects of blocks by name (lists flattened). */
+function* twoLabelGroups(v: unknown, file: string, key: string): Generator<{ type: string; byName: Record<string, unknown> }> {
+  for (const group of objects(v, file, key)) {
+    for (const type of Object.keys(group)) {
+      for (const byName of objects(group[type], file, `${key}.${type}`)) yield { type, byName };
+    }
+  }
+}
+
+/** Several terraform and provider blocks are allowed: kept side by side (the gate reads neither). */
+function appendBlocks(into: Record<string, unknown>, key: string, v: unknown): void {
+  const prev = own(into, key) ? into[key] : undefined;
+  setOwn(into, key, prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), ...(Array.isArray(v) ? v : [v])]);
+}
+
 function mergePrimary(into: Record<string, unknown>, file: Record<string, unknown>, name: string, definedIn: Map<string, string>): void {
   for (const key of Object.keys(file)) {
     const v = file[key];
     if (TWO_LABELS.includes(key)) {
-      for (const group of objects(v, name, key)) {
-        for (const type of Object.keys(group)) {
-          for (const byName of objects(group[type], name, `${key}.${type}`)) {
-            const target = child(child(into, key), type);
-            for (const n of Object.keys(byName)) {
-              const address = `${key === "data" ? "data." : ""}${type}.${n}`;
-              if (own(target, n)) fail(name, `${key}.${type}.${n}`, `${address} is also defined in ${definedIn.get(address) ?? "another file"}; Terraform refuses duplicate configuration`);
-              setOwn(target, n, body(byName[n], name, `${key}.${type}.${n}`));
-              definedIn.set(address, name);
-            }
-          }
+      for (const { type, byName } of twoLabelGroups(v, name, key)) {
+        const target = child(child(into, key), type);
+        for (const n of Object.keys(byName)) {
+          const address = `${key === "data" ? "data." : ""}${type}.${n}`;
+          if (own(target, n)) fail(name, `${key}.${type}.${n}`, `${address} is also defined in ${definedIn.get(address) ?? "another file"}; Terraform refuses duplicate configuration`);
+          setOwn(target, n, body(byName[n], name, `${key}.${type}.${n}`));
+          definedIn.set(address, name);
         }
       }
     } else if (ONE_LABEL.includes(key)) {
@@ -139,11 +150,8 @@ function mergePrimary(into: Record<string, unknown>, file: Record<string, unknow
           setOwn(target, n, group[n]);
         }
       }
-    } else if (key === "terraform" || key === "provider") {
-      // Several terraform and provider blocks are allowed: kept side by side (the gate reads neither).
-      const prev = own(into, key) ? into[key] : undefined;
-      setOwn(into, key, prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), ...(Array.isArray(v) ? v : [v])]);
-    } else if (!own(into, key)) setOwn(into, key, v);
+    } else if (key === "terraform" || key === "provider") appendBlocks(into, key, v);
+    else if (!own(into, key)) setOwn(into, key, v);
   }
 }
 
@@ -172,16 +180,12 @@ function mergeOverride(into: Record<string, unknown>, file: Record<string, unkno
   for (const key of Object.keys(file)) {
     const v = file[key];
     if (TWO_LABELS.includes(key)) {
-      for (const group of objects(v, name, key)) {
-        for (const type of Object.keys(group)) {
-          for (const byName of objects(group[type], name, `${key}.${type}`)) {
-            for (const n of Object.keys(byName)) {
-              const target = isRecord(into[key]) && isRecord((into[key] as Record<string, unknown>)[type]) ? ((into[key] as Record<string, unknown>)[type] as Record<string, unknown>) : undefined;
-              const base = target && own(target, n) ? target[n] : undefined;
-              if (!isRecord(base)) fail(name, `${key}.${type}.${n}`, `overrides ${key === "data" ? "data." : ""}${type}.${n}, which no other file defines; Terraform refuses an override without its base block`);
-              overrideBody(base, body(byName[n], name, `${key}.${type}.${n}`));
-            }
-          }
+      for (const { type, byName } of twoLabelGroups(v, name, key)) {
+        for (const n of Object.keys(byName)) {
+          const target = isRecord(into[key]) && isRecord((into[key] as Record<string, unknown>)[type]) ? ((into[key] as Record<string, unknown>)[type] as Record<string, unknown>) : undefined;
+          const base = target && own(target, n) ? target[n] : undefined;
+          if (!isRecord(base)) fail(name, `${key}.${type}.${n}`, `overrides ${key === "data" ? "data." : ""}${type}.${n}, which no other file defines; Terraform refuses an override without its base block`);
+          overrideBody(base, body(byName[n], name, `${key}.${type}.${n}`));
         }
       }
     } else if (ONE_LABEL.includes(key) || key === "locals") {
@@ -193,9 +197,7 @@ function mergeOverride(into: Record<string, unknown>, file: Record<string, unkno
           else overrideBody(target[n] as Record<string, unknown>, body(group[n], name, `${key}.${n}`));
         }
       }
-    } else if (key === "terraform" || key === "provider") {
-      const prev = own(into, key) ? into[key] : undefined;
-      setOwn(into, key, prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), ...(Array.isArray(v) ? v : [v])]);
-    } else setOwn(into, key, v);
+    } else if (key === "terraform" || key === "provider") appendBlocks(into, key, v);
+    else setOwn(into, key, v);
   }
 }
